@@ -1,0 +1,47 @@
+// @ts-check
+/** One jest config, three projects: unit (pure logic), int (real Postgres/Redis), e2e (real apps). */
+const { readFileSync } = require('node:fs');
+
+const swcrc = JSON.parse(readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+// The build config excludes test files; jest must transform them.
+const swcConfig = { ...swcrc, exclude: [], swcrc: false, sourceMaps: 'inline' };
+
+const moduleNameMapper = {
+  '^@app/config$': '<rootDir>/libs/config/src',
+  '^@app/common$': '<rootDir>/libs/common/src',
+  '^@app/db$': '<rootDir>/libs/db/src',
+  '^@app/identity$': '<rootDir>/libs/identity/src',
+  '^@app/outbox$': '<rootDir>/libs/outbox/src',
+  '^@app/catalog$': '<rootDir>/libs/catalog/src',
+  '^@app/ml$': '<rootDir>/ml/src',
+  '^@app/testing$': '<rootDir>/test/support',
+};
+
+const base = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', swcConfig] },
+  moduleNameMapper,
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,ml}/**/*.spec.ts'] },
+    {
+      ...base,
+      displayName: 'int',
+      testMatch: ['<rootDir>/{apps,libs,ml}/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      testTimeout: 30000,
+    },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      testTimeout: 60000,
+    },
+  ],
+};

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+const DEV_ONLY_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+/**
+ * The single source of environment configuration. Every variable has a safe local default so a
+ * newcomer can run `npm start` with nothing set; production refuses the development secrets.
+ */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    DATABASE_URL: z
+      .string()
+      .url()
+      .refine((url) => /^postgres(ql)?:\/\//.test(url), 'must be a postgres:// URL')
+      .default('postgres://postgres@127.0.0.1:5432/loyalty'),
+    DB_POOL_MAX: positiveInt.default(10),
+    REDIS_URL: z
+      .string()
+      .url()
+      .refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// URL')
+      .default('redis://127.0.0.1:6379'),
+    /** Prefix for every Redis key and bull queue, so several deployments (or test runs) can share one Redis. */
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9_-]+$/i)
+      .default('loyalty'),
+
+    HOST: z.string().default('127.0.0.1'),
+    API_PORT: port.default(3000),
+    WORKER_PORT: port.default(3001),
+    RECOMMENDER_PORT: port.default(3002),
+    PUBLIC_URL: z.string().url().optional(),
+
+    JWT_ACCESS_SECRET: z.string().min(32).default(DEV_ONLY_SECRET),
+    JWT_REFRESH_SECRET: z.string().min(32).default(`${DEV_ONLY_SECRET}-refresh`),
+    JWT_ACCESS_TTL_SECONDS: positiveInt.default(900),
+    JWT_REFRESH_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
+    /** Shared secret of the platform operator (creates brands). */
+    OPERATOR_TOKEN: z.string().min(24).default(`${DEV_ONLY_SECRET}-operator`),
+
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      ),
+    BODY_LIMIT_BYTES: positiveInt.default(256 * 1024),
+    RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
+    RATE_LIMIT_MAX: positiveInt.default(600),
+    AUTH_RATE_LIMIT_MAX: positiveInt.default(20),
+    TRUST_PROXY: bool.default('false'),
+
+    OUTBOX_POLL_MS: positiveInt.default(250),
+    OUTBOX_BATCH_SIZE: positiveInt.default(100),
+    OUTBOX_LEASE_MS: positiveInt.default(30_000),
+    OUTBOX_MAX_ATTEMPTS: positiveInt.default(12),
+    HEARTBEAT_EVERY_MS: positiveInt.default(30_000),
+
+    SCRYPT_COST: positiveInt
+      .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
+      .default(16384),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    for (const key of ['JWT_ACCESS_SECRET', 'JWT_REFRESH_SECRET', 'OPERATOR_TOKEN'] as const) {
+      if (env[key].startsWith(DEV_ONLY_SECRET)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [key],
+          message: 'must be set to a real secret in production',
+        });
+      }
+    }
+    if (env.JWT_ACCESS_SECRET === env.JWT_REFRESH_SECRET) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['JWT_REFRESH_SECRET'],
+        message: 'must differ from JWT_ACCESS_SECRET',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
