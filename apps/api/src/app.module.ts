@@ -1,0 +1,52 @@
+import { BullModule, getQueueToken } from '@nestjs/bull';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import type { Queue } from 'bull';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, ConfigModule } from '@app/config';
+import { Metrics, QUEUES, RedisModule, RedisThrottlerStorage, loggerOptions, registerQueueDepth } from '@app/common';
+import { DbModule } from '@app/db';
+import { OutboxModule } from '@app/outbox';
+import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config.logLevel, 'api')),
+        DbModule,
+        RedisModule,
+        OutboxModule,
+        TerminusModule,
+        BullModule.forRoot({ redis: config.redis.url, prefix: config.redis.prefix }),
+        BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
+        ThrottlerModule.forRootAsync({
+          inject: [RedisThrottlerStorage],
+          useFactory: (storage: RedisThrottlerStorage) => ({
+            throttlers: [{ name: 'default', ttl: config.rateLimit.windowMs, limit: config.rateLimit.max }],
+            storage,
+          }),
+        }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        {
+          provide: Metrics,
+          inject: Object.values(QUEUES).map((name) => getQueueToken(name)),
+          useFactory: (...queues: Queue[]) => {
+            const metrics = new Metrics('api');
+            registerQueueDepth(metrics, queues);
+            return metrics;
+          },
+        },
+      ],
+    };
+  }
+}
