@@ -12,3 +12,4 @@ export * from './queues';
 export * from './redis/redis-throttler.storage';
 export * from './redis/redis.module';
 export * from './redis/redis.client';
+export * from './realtime/socket-io-key';

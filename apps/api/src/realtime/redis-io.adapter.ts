@@ -4,9 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '@app/config';
-
-/** socket.io key shared by the adapter (api) and the emitter (worker) so rooms span processes. */
-export const socketIoKey = (config: AppConfig) => `${config.redis.prefix}:socket.io`;
+import { socketIoKey } from '@app/common';
 
 /** socket.io over the Redis adapter: every api process sees every room. */
 export class RedisIoAdapter extends IoAdapter {
