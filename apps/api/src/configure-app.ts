@@ -1,41 +1,13 @@
 import helmet from '@fastify/helmet';
 import type { INestApplication } from '@nestjs/common';
-import { type NestFastifyApplication, FastifyAdapter } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
-import { AllExceptionsFilter, Metrics, createValidationPipe, generateRequestId } from '@app/common';
+import { Metrics, configureHttpCommon } from '@app/common';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
-/** The Fastify adapter every HTTP app uses: body limit, request ids, proxy trust. */
-export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({
-    bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: config.http.trustProxy,
-    genReqId: generateRequestId,
-    requestIdHeader: false,
-  });
-}
-
-/** Hooks shared by every HTTP app: echo the request id and time each route. */
-export function configureHttpCommon(app: NestFastifyApplication, metrics: Metrics): void {
-  app.useLogger(app.get(Logger));
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
-    done();
-  });
-  fastify.addHook('onResponse', (request, reply, done) => {
-    metrics.httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-    done();
-  });
-  app.enableShutdownHooks();
-}
+/** Moved to @app/common so every HTTP app shares them; re-exported for existing imports. */
+export { configureHttpCommon, createFastifyAdapter } from '@app/common';
 
 /** Everything `main.ts` and the e2e tests both need, so tests run the production bootstrap. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<INestApplication> {

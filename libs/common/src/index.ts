@@ -2,6 +2,7 @@ export * from './errors/domain-error';
 export * from './errors/error-status';
 export * from './http/all-exceptions.filter';
 export * from './http/error-body';
+export * from './http/fastify-app';
 export * from './http/request-id';
 export * from './http/validation';
 export * from './logging/logger.options';
