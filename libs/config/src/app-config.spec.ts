@@ -24,6 +24,12 @@ describe('AppConfig.load', () => {
     expect(config.http.trustProxy).toBe(true);
   });
 
+  it('selects the TensorFlow.js backend automatically unless overridden', () => {
+    expect(AppConfig.load({}).ml.tfBackend).toBe('auto');
+    expect(AppConfig.load({ TF_BACKEND: 'cpu' }).ml.tfBackend).toBe('cpu');
+    expect(() => AppConfig.load({ TF_BACKEND: 'gpu' })).toThrow(/TF_BACKEND/);
+  });
+
   it('lists every invalid variable in one error', () => {
     let error: unknown;
     try {

@@ -37,6 +37,7 @@ export class AppConfig {
   };
   readonly outbox: { pollMs: number; batchSize: number; leaseMs: number; maxAttempts: number };
   readonly worker: { heartbeatEveryMs: number };
+  readonly ml: { tfBackend: Env['TF_BACKEND'] };
 
   constructor(env: Env) {
     this.env = env.NODE_ENV;
@@ -73,6 +74,7 @@ export class AppConfig {
       maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
     };
     this.worker = { heartbeatEveryMs: env.HEARTBEAT_EVERY_MS };
+    this.ml = { tfBackend: env.TF_BACKEND };
   }
 
   /** Parses an environment (process.env by default); throws ConfigError listing every problem. */

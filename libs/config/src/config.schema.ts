@@ -68,6 +68,9 @@ export const envSchema = z
     OUTBOX_MAX_ATTEMPTS: positiveInt.default(12),
     HEARTBEAT_EVERY_MS: positiveInt.default(30_000),
 
+    /** TensorFlow.js backend: `auto` tries tfjs-node, then wasm, then cpu (see docs/adr/0004). */
+    TF_BACKEND: z.enum(['auto', 'node', 'wasm', 'cpu']).default('auto'),
+
     SCRYPT_COST: positiveInt
       .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
       .default(16384),
