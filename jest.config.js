@@ -17,10 +17,20 @@ const moduleNameMapper = {
   '^@app/testing$': '<rootDir>/test/support',
 };
 
+/**
+ * ESM-only dependencies that Node 20 can `require` but jest cannot: swc compiles them to CommonJS.
+ * (@fastify/static, which serves the Swagger UI at /docs, requires content-disposition 3.)
+ */
+const esmOnly = ['content-disposition'];
+
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', swcConfig] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swcConfig],
+    [`/node_modules/(${esmOnly.join('|')})/.+\\.js$`]: ['@swc/jest', swcConfig],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper,
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
