@@ -1,0 +1,60 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { createTestContext, type TestContext } from '@app/testing';
+import { createRecommenderApp } from '../../apps/recommender/src/bootstrap';
+
+describe('recommender app (e2e)', () => {
+  let ctx: TestContext;
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    app = await createRecommenderApp(ctx.config);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await ctx?.close();
+  });
+
+  it('GET /health reports the TensorFlow.js backend chosen at boot and no model yet', async () => {
+    const res = await request(app.getHttpServer()).get('/health').expect(200);
+    // tfjs-node has no native binary on this machine, so auto selection lands on wasm.
+    expect(res.body).toEqual({ status: 'ok', tfBackend: 'wasm', modelVersion: null });
+    expect(res.headers['x-request-id']).toEqual(expect.any(String));
+  });
+
+  it('echoes a well-formed caller request id', async () => {
+    const res = await request(app.getHttpServer())
+      .get('/health')
+      .set('x-request-id', 'trace-abc-123');
+    expect(res.headers['x-request-id']).toBe('trace-abc-123');
+  });
+
+  it('an unknown route answers 404 with the standard error body', async () => {
+    const res = await request(app.getHttpServer()).get('/no/such/route').expect(404);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body).toEqual({
+      error: { code: 'route_not_found', message: expect.any(String) },
+      requestId: res.headers['x-request-id'],
+    });
+  });
+
+  it('GET /metrics exposes Prometheus metrics with the backend and HTTP latency', async () => {
+    await request(app.getHttpServer()).get('/health').expect(200);
+    const res = await request(app.getHttpServer()).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(res.text).toContain('tf_backend_info{backend="wasm",app="recommender"} 1');
+    expect(res.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/health"/);
+  });
+
+  it('serves its OpenAPI document at /docs-json and the UI at /docs', async () => {
+    const res = await request(app.getHttpServer()).get('/docs-json').expect(200);
+    expect(res.body.info.title).toBe('Loyalty platform recommender');
+    expect(Object.keys(res.body.paths)).toContain('/health');
+    expect(Object.keys(res.body.paths)).not.toContain('/metrics');
+    await request(app.getHttpServer()).get('/docs').expect(200);
+  });
+});
