@@ -109,6 +109,8 @@ export const members = pgTable(
       .on(t.brandId, t.externalId)
       .where(sql`${t.externalId} is not null`),
     uniqueIndex('members_brand_referral_code_key').on(t.brandId, t.referralCode),
+    /** Staff member listing pages by (created_at, id) newest first. */
+    index('members_brand_created_idx').on(t.brandId, t.createdAt, t.id),
   ],
 );
 
@@ -129,7 +131,10 @@ export const apiKeys = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.brandId, t.id] }), uniqueIndex('api_keys_prefix_key').on(t.prefix)],
+  (t) => [
+    primaryKey({ columns: [t.brandId, t.id] }),
+    uniqueIndex('api_keys_prefix_key').on(t.prefix),
+  ],
 );
 
 export const subjectType = pgEnum('subject_type', ['member', 'staff']);
@@ -155,6 +160,8 @@ export const refreshTokens = pgTable(
     primaryKey({ columns: [t.brandId, t.id] }),
     uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
     index('refresh_tokens_family_idx').on(t.brandId, t.familyId),
+    /** Revoking every session of a subject (staff disabled, password changed). */
+    index('refresh_tokens_subject_idx').on(t.brandId, t.subjectId),
   ],
 );
 

@@ -1,0 +1,2 @@
+CREATE INDEX "members_brand_created_idx" ON "members" USING btree ("brand_id","created_at","id");--> statement-breakpoint
+CREATE INDEX "refresh_tokens_subject_idx" ON "refresh_tokens" USING btree ("brand_id","subject_id");
