@@ -14,6 +14,7 @@ const moduleNameMapper = {
   '^@app/outbox$': '<rootDir>/libs/outbox/src',
   '^@app/catalog$': '<rootDir>/libs/catalog/src',
   '^@app/ml$': '<rootDir>/ml/src',
+  '^@app/demo$': '<rootDir>/libs/demo/src',
   '^@app/testing$': '<rootDir>/test/support',
 };
 
