@@ -20,18 +20,25 @@ export class PasswordHasher {
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
     const key = await scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, this.params(this.cost));
-    return ['scrypt', this.cost, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
+    return ['scrypt', this.cost, 8, 1, salt.toString('base64url'), key.toString('base64url')].join(
+      '$',
+    );
   }
 
   async verify(password: string, encoded: string): Promise<boolean> {
     const [algorithm, n, r, p, salt, hash] = encoded.split('$');
     if (algorithm !== 'scrypt' || !salt || !hash) return false;
     const expected = Buffer.from(hash, 'base64url');
-    const actual = await scrypt(password.normalize('NFKC'), Buffer.from(salt, 'base64url'), expected.length, {
-      ...this.params(Number(n)),
-      r: Number(r),
-      p: Number(p),
-    });
+    const actual = await scrypt(
+      password.normalize('NFKC'),
+      Buffer.from(salt, 'base64url'),
+      expected.length,
+      {
+        ...this.params(Number(n)),
+        r: Number(r),
+        p: Number(p),
+      },
+    );
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }
 

@@ -1,0 +1,121 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ValidationError } from '@app/common';
+import { DatabaseClient } from '@app/db';
+import { AuditLogRepository } from '../audit/audit-log.repository';
+import { ApiKeyNotFoundError, ApiKeyRevokedError, InvalidApiKeyError } from '../identity.errors';
+import type { ApiKeyPrincipal, StaffActor } from '../principal';
+import {
+  API_KEY_TOUCH_INTERVAL_MS,
+  apiKeySecretMatches,
+  generateApiKey,
+  parseApiKey,
+  shouldTouchLastUsed,
+} from './api-key-format';
+import { type ApiKey, ApiKeysRepository } from './api-keys.repository';
+
+export interface CreatedApiKey {
+  apiKey: ApiKey;
+  /** The full key, returned exactly once: only the hash of its secret is stored. */
+  key: string;
+}
+
+const PREFIX_ATTEMPTS = 3;
+const auditActor = (actor: StaffActor) => ({
+  type: 'staff' as const,
+  id: actor.id,
+  requestId: actor.requestId,
+});
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    @Inject(DatabaseClient) private readonly db: DatabaseClient,
+    @Inject(ApiKeysRepository) private readonly apiKeys: ApiKeysRepository,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
+  ) {}
+
+  async create(actor: StaffActor, input: { name: string }): Promise<CreatedApiKey> {
+    const name = input.name.trim();
+    if (!name)
+      throw new ValidationError('Key name is required', {
+        fields: { name: ['must not be empty'] },
+      });
+    return this.db.transaction(async (trx) => {
+      for (let attempt = 0; attempt < PREFIX_ATTEMPTS; attempt += 1) {
+        const { prefix, secretHash, key } = generateApiKey();
+        const apiKey = await this.apiKeys.insert(
+          actor.brandId,
+          { name, prefix, secretHash, createdBy: actor.id },
+          trx,
+        );
+        if (!apiKey) continue; // 64-bit prefix collision: draw again
+        await this.audit.insert(
+          actor.brandId,
+          {
+            actor: auditActor(actor),
+            action: 'api_key.created',
+            target: { type: 'api_key', id: apiKey.id },
+            details: { name, prefix },
+          },
+          trx,
+        );
+        return { apiKey, key };
+      }
+      throw new Error(`no free API key prefix after ${PREFIX_ATTEMPTS} attempts`);
+    });
+  }
+
+  list(brandId: string): Promise<ApiKey[]> {
+    return this.apiKeys.list(brandId);
+  }
+
+  async getById(brandId: string, apiKeyId: string): Promise<ApiKey> {
+    const found = await this.apiKeys.findById(brandId, apiKeyId);
+    if (!found) throw new ApiKeyNotFoundError();
+    return found;
+  }
+
+  /** Revokes a key of the actor's brand; revoking a revoked key is a no-op (no second audit entry). */
+  async revoke(actor: StaffActor, apiKeyId: string): Promise<ApiKey> {
+    return this.db.transaction(async (trx) => {
+      const existing = await this.apiKeys.findById(actor.brandId, apiKeyId, trx);
+      if (!existing) throw new ApiKeyNotFoundError();
+      if (existing.revokedAt) return existing;
+      const revoked = await this.apiKeys.revoke(actor.brandId, apiKeyId, new Date(), trx);
+      if (!revoked) return (await this.apiKeys.findById(actor.brandId, apiKeyId, trx)) ?? existing;
+      await this.audit.insert(
+        actor.brandId,
+        {
+          actor: auditActor(actor),
+          action: 'api_key.revoked',
+          target: { type: 'api_key', id: apiKeyId },
+          details: { prefix: revoked.prefix },
+        },
+        trx,
+      );
+      return revoked;
+    });
+  }
+
+  /**
+   * Authenticates a storefront key: lookup by public prefix, constant-time comparison of the
+   * secret's hash, then the revocation check (only someone holding the real key learns it is revoked).
+   */
+  async authenticate(presented: string, now: Date = new Date()): Promise<ApiKeyPrincipal> {
+    const parsed = parseApiKey(presented.trim());
+    if (!parsed) throw new InvalidApiKeyError();
+    const apiKey = await this.apiKeys.findByPrefix(parsed.prefix);
+    if (!apiKey || !apiKeySecretMatches(parsed.secret, apiKey.secretHash))
+      throw new InvalidApiKeyError();
+    if (apiKey.revokedAt) throw new ApiKeyRevokedError();
+    if (shouldTouchLastUsed(apiKey.lastUsedAt, now)) {
+      await this.apiKeys.touchLastUsed(
+        apiKey.brandId,
+        apiKey.id,
+        now,
+        new Date(now.getTime() - API_KEY_TOUCH_INTERVAL_MS),
+      );
+    }
+    return { type: 'api-key', brandId: apiKey.brandId, id: apiKey.id };
+  }
+}
