@@ -1,0 +1,4 @@
+export * from './completejourney';
+export * from './csv';
+export * from './money';
+export * from './seed-demo';
