@@ -25,7 +25,11 @@ export class OutboxPublisher {
     return row;
   }
 
-  async publishMany(tx: Executor, brandId: string, messages: OutboxMessageInput[]): Promise<string[]> {
+  async publishMany(
+    tx: Executor,
+    brandId: string,
+    messages: OutboxMessageInput[],
+  ): Promise<string[]> {
     if (!messages.length) return [];
     const rows = await tx
       .insert(outboxMessages)
