@@ -6,9 +6,13 @@ import { checkPostgres, checkRedis } from './preflight';
 
 const APPS = ['api', 'worker', 'recommender'] as const;
 
-function entryPoint(app: (typeof APPS)[number]): string {
-  // dist/apps/cli/src/start.js → dist/apps/<app>/src/main.js
-  return resolve(__dirname, '../../', app, 'src/main.js');
+/** dist/apps/cli/src/start.js → dist/apps/<app>/src/main.js; from source (tests) the .ts twin. */
+function entryPoint(app: (typeof APPS)[number]): { file: string; execArgv: string[] } {
+  const fromSource = __filename.endsWith('.ts');
+  return {
+    file: resolve(__dirname, '../../', app, `src/main.${fromSource ? 'ts' : 'js'}`),
+    execArgv: fromSource ? ['-r', '@swc-node/register'] : [],
+  };
 }
 
 /**
@@ -33,7 +37,8 @@ export async function start(config: AppConfig, log: (line: string) => void): Pro
     let remaining = APPS.length;
     let firstFailure = 0;
     for (const app of APPS) {
-      const child = fork(entryPoint(app), [], { stdio: 'inherit', env: process.env });
+      const { file, execArgv } = entryPoint(app);
+      const child = fork(file, [], { stdio: 'inherit', env: process.env, execArgv });
       children.set(app, child);
       child.on('exit', (code, signal) => {
         remaining -= 1;
