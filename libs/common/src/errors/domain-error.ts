@@ -64,7 +64,11 @@ export class ForbiddenError extends DomainError {
 }
 
 export class ValidationError extends DomainError {
-  constructor(message: string, details?: Record<string, unknown>, code: string = CommonErrorCode.ValidationFailed) {
+  constructor(
+    message: string,
+    details?: Record<string, unknown>,
+    code: string = CommonErrorCode.ValidationFailed,
+  ) {
     super(code, ErrorKind.Invalid, message, details);
   }
 }

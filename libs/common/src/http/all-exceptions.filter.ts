@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CommonErrorCode, DomainError } from '../errors/domain-error';
@@ -26,21 +32,41 @@ const CODE_BY_HTTP_STATUS: Record<number, CommonErrorCode> = {
 };
 
 /** Fastify's own errors (body parsing, limits) carry a `code` like FST_ERR_CTP_BODY_TOO_LARGE. */
-function mapFastifyError(error: { code?: string; statusCode?: number; message: string }): Mapped | undefined {
+function mapFastifyError(error: {
+  code?: string;
+  statusCode?: number;
+  message: string;
+}): Mapped | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, code: CommonErrorCode.PayloadTooLarge, message: 'Request body is too large' };
+      return {
+        status: 413,
+        code: CommonErrorCode.PayloadTooLarge,
+        message: 'Request body is too large',
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, code: CommonErrorCode.UnsupportedMediaType, message: 'Unsupported content type' };
+      return {
+        status: 415,
+        code: CommonErrorCode.UnsupportedMediaType,
+        message: 'Unsupported content type',
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { status: 400, code: CommonErrorCode.MalformedBody, message: 'Request body is not valid JSON' };
+      return {
+        status: 400,
+        code: CommonErrorCode.MalformedBody,
+        message: 'Request body is not valid JSON',
+      };
     default:
       break;
   }
   // Fastify's JSON parser raises a SyntaxError with statusCode 400 for malformed JSON.
   if (error.statusCode === 400 && error instanceof SyntaxError) {
-    return { status: 400, code: CommonErrorCode.MalformedBody, message: 'Request body is not valid JSON' };
+    return {
+      status: 400,
+      code: CommonErrorCode.MalformedBody,
+      message: 'Request body is not valid JSON',
+    };
   }
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return {
@@ -56,7 +82,11 @@ function mapHttpException(exception: HttpException): Mapped {
   const status = exception.getStatus();
   const response = exception.getResponse();
   if (exception instanceof ThrottlerException) {
-    return { status: 429, code: CommonErrorCode.RateLimited, message: 'Too many requests, slow down' };
+    return {
+      status: 429,
+      code: CommonErrorCode.RateLimited,
+      message: 'Too many requests, slow down',
+    };
   }
   const message =
     typeof response === 'string'
@@ -67,7 +97,7 @@ function mapHttpException(exception: HttpException): Mapped {
   // Terminus puts the per-dependency results in the response object: keep them as details.
   const details =
     status === 503 && typeof response === 'object' && response !== null && 'details' in response
-      ? { checks: (response as { details: unknown }).details }
+      ? { checks: response.details }
       : undefined;
   return { status, code: CODE_BY_HTTP_STATUS[status] ?? `http_${status}`, message, details };
 }
@@ -87,10 +117,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const mapped = this.map(exception, request);
     const body: ErrorBody = {
-      error: { code: mapped.code, message: mapped.message, ...(mapped.details ? { details: mapped.details } : {}) },
+      error: {
+        code: mapped.code,
+        message: mapped.message,
+        ...(mapped.details ? { details: mapped.details } : {}),
+      },
       requestId: String(request.id),
     };
-    void reply.status(mapped.status).header('content-type', 'application/json; charset=utf-8').send(body);
+    void reply
+      .status(mapped.status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(body);
   }
 
   private map(exception: unknown, request: FastifyRequest): Mapped {
@@ -104,7 +141,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) return mapHttpException(exception);
     if (exception instanceof Error) {
-      const fastify = mapFastifyError(exception as Error & { code?: string; statusCode?: number });
+      const fastify = mapFastifyError(exception);
       if (fastify) return fastify;
     }
     const errorId = randomUUID();

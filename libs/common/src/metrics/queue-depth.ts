@@ -12,7 +12,9 @@ export function registerQueueDepth(metrics: Metrics, queues: Queue[]): void {
     async collect() {
       for (const queue of queues) {
         const counts = await queue.getJobCounts();
-        for (const [state, value] of Object.entries(counts)) this.set({ queue: queue.name, state }, value);
+        for (const [state, value] of Object.entries(counts) as [string, number][]) {
+          this.set({ queue: queue.name, state }, value);
+        }
       }
     },
   });

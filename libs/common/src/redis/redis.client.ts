@@ -4,7 +4,10 @@ import type { AppConfig } from '@app/config';
 /** The shared ioredis connection for direct Redis use (rate limits, Lua scripts). */
 export class RedisClient extends Redis {}
 
-export function createRedis(config: AppConfig, options: { lazyConnect?: boolean } = {}): RedisClient {
+export function createRedis(
+  config: AppConfig,
+  options: { lazyConnect?: boolean } = {},
+): RedisClient {
   return new RedisClient(config.redis.url, {
     maxRetriesPerRequest: 2,
     enableReadyCheck: true,

@@ -14,7 +14,11 @@ class RedisShutdown implements OnApplicationShutdown {
 @Global()
 @Module({
   providers: [
-    { provide: RedisClient, inject: [AppConfig], useFactory: (config: AppConfig) => createRedis(config) },
+    {
+      provide: RedisClient,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => createRedis(config),
+    },
     RedisShutdown,
     RedisThrottlerStorage,
   ],
