@@ -3,7 +3,7 @@ import { createTestContext, type TestContext } from '@app/testing';
 import { type DemoDataset, loadDemoDataset } from './completejourney';
 import { DEMO_MEMBER_PASSWORD, DEMO_STAFF, seedDemo, type SeedDemoResult } from './seed-demo';
 
-// Seeding 75k lines takes a few seconds; jest's per-project testTimeout is not honoured.
+// The first seed (75k lines) takes several seconds on a busy 2-core machine: leave headroom.
 jest.setTimeout(60_000);
 
 describe('seedDemo', () => {
