@@ -6,11 +6,27 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import type { Queue } from 'bull';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, ConfigModule } from '@app/config';
-import { Metrics, QUEUES, RedisModule, RedisThrottlerStorage, loggerOptions, registerQueueDepth } from '@app/common';
+import {
+  Metrics,
+  QUEUES,
+  RedisModule,
+  RedisThrottlerStorage,
+  loggerOptions,
+  registerQueueDepth,
+} from '@app/common';
 import { DbModule } from '@app/db';
+import { IdentityModule } from '@app/identity';
 import { OutboxModule } from '@app/outbox';
 import { HealthController } from './health/health.controller';
+import { ApiKeysController } from './identity/api-keys.controller';
+import { AuthController } from './identity/auth.controller';
+import { MeController } from './identity/me.controller';
+import { MembersController } from './identity/members.controller';
+import { OperatorBrandsController } from './identity/operator-brands.controller';
+import { StaffController } from './identity/staff.controller';
+import { StorefrontMembersController } from './identity/storefront-members.controller';
 import { MetricsController } from './metrics/metrics.controller';
+import { RealtimeModule } from './realtime/realtime.module';
 
 @Module({})
 export class AppModule {
@@ -23,18 +39,32 @@ export class AppModule {
         DbModule,
         RedisModule,
         OutboxModule,
+        IdentityModule,
+        RealtimeModule,
         TerminusModule,
         BullModule.forRoot({ redis: config.redis.url, prefix: config.redis.prefix }),
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
         ThrottlerModule.forRootAsync({
           inject: [RedisThrottlerStorage],
           useFactory: (storage: RedisThrottlerStorage) => ({
-            throttlers: [{ name: 'default', ttl: config.rateLimit.windowMs, limit: config.rateLimit.max }],
+            throttlers: [
+              { name: 'default', ttl: config.rateLimit.windowMs, limit: config.rateLimit.max },
+            ],
             storage,
           }),
         }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [
+        HealthController,
+        MetricsController,
+        OperatorBrandsController,
+        AuthController,
+        MembersController,
+        MeController,
+        StaffController,
+        ApiKeysController,
+        StorefrontMembersController,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         {
