@@ -6,7 +6,8 @@ import { AppConfig, type Env } from '@app/config';
 import { DatabaseClient, ensureDatabase, migrationsFolder, runMigrations } from '@app/db';
 
 /** Server URL for tests (database part is replaced); CI and local machines use trust auth. */
-export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_SERVER_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const STALE_AFTER_SECONDS = 3600;
@@ -21,7 +22,9 @@ function urlFor(database: string): string {
 export function templateName(): string {
   const dir = migrationsFolder();
   const hash = createHash('sha256');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     hash.update(file).update(readFileSync(join(dir, file)));
   }
   return `loyalty_tpl_${hash.digest('hex').slice(0, 12)}`;
@@ -48,8 +51,10 @@ export async function prepareTemplate(): Promise<string> {
     for (const { datname } of rows) {
       const created = Number(/^t_(\d+)_/.exec(datname)?.[1] ?? NaN);
       const staleTest = Number.isFinite(created) && now - created > STALE_AFTER_SECONDS;
-      const staleTemplate = datname.startsWith('loyalty_tpl_') && datname !== name && !datname.includes('_tmp_');
-      if (staleTest || staleTemplate) await admin.query(`drop database if exists "${datname}" with (force)`);
+      const staleTemplate =
+        datname.startsWith('loyalty_tpl_') && datname !== name && !datname.includes('_tmp_');
+      if (staleTest || staleTemplate)
+        await admin.query(`drop database if exists "${datname}" with (force)`);
     }
     const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
     if (exists.rowCount) return;
@@ -81,12 +86,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: urlFor(name),
-    drop: () => withAdmin((admin) => admin.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
+    drop: () =>
+      withAdmin((admin) => admin.query(`drop database if exists "${name}" with (force)`)).then(
+        () => undefined,
+      ),
   };
 }
 
 /** Config for a test: its own database and its own Redis key prefix, quiet logs, fast KDF. */
-export function testConfig(databaseUrl: string, overrides: Partial<Record<keyof Env, string>> = {}): AppConfig {
+export function testConfig(
+  databaseUrl: string,
+  overrides: Partial<Record<keyof Env, string>> = {},
+): AppConfig {
   return AppConfig.load(
     {},
     {
@@ -112,7 +123,9 @@ export interface TestContext {
 }
 
 /** One isolated database + Redis prefix + a connected client; call `close()` in afterAll. */
-export async function createTestContext(overrides: Partial<Record<keyof Env, string>> = {}): Promise<TestContext> {
+export async function createTestContext(
+  overrides: Partial<Record<keyof Env, string>> = {},
+): Promise<TestContext> {
   const database = await createTestDatabase();
   const config = testConfig(database.url, overrides);
   const db = new DatabaseClient({ connectionString: database.url, max: 5 });

@@ -45,7 +45,9 @@ describe('AppConfig.load', () => {
   });
 
   it('refuses development secrets in production', () => {
-    expect(() => AppConfig.load({ NODE_ENV: 'production' })).toThrow(/JWT_ACCESS_SECRET.*real secret/s);
+    expect(() => AppConfig.load({ NODE_ENV: 'production' })).toThrow(
+      /JWT_ACCESS_SECRET.*real secret/s,
+    );
     const secret = 'x'.repeat(40);
     expect(() =>
       AppConfig.load({

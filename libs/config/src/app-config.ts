@@ -78,7 +78,10 @@ export class AppConfig {
   }
 
   /** Parses an environment (process.env by default); throws ConfigError listing every problem. */
-  static load(source: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Env, string>> = {}): AppConfig {
+  static load(
+    source: NodeJS.ProcessEnv = process.env,
+    overrides: Partial<Record<keyof Env, string>> = {},
+  ): AppConfig {
     const raw: Record<string, string | undefined> = { ...source, ...overrides };
     // An empty variable means "unset" so `FOO= npm start` falls back to the default.
     for (const key of Object.keys(raw)) if (raw[key] === '') delete raw[key];

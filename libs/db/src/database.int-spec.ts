@@ -18,7 +18,10 @@ describe('DatabaseClient', () => {
 
   it('commits a transaction that resolves', async () => {
     await ctx.db.transaction((tx) => tx.insert(brands).values({ slug: 'committed', name: 'C' }));
-    const rows = await ctx.db.db.select().from(brands).where(sql`${brands.slug} = 'committed'`);
+    const rows = await ctx.db.db
+      .select()
+      .from(brands)
+      .where(sql`${brands.slug} = 'committed'`);
     expect(rows).toHaveLength(1);
   });
 
@@ -29,18 +32,27 @@ describe('DatabaseClient', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    const rows = await ctx.db.db.select().from(brands).where(sql`${brands.slug} = 'rolled-back'`);
+    const rows = await ctx.db.db
+      .select()
+      .from(brands)
+      .where(sql`${brands.slug} = 'rolled-back'`);
     expect(rows).toHaveLength(0);
   });
 
   it('joins an outer transaction instead of nesting a new one', async () => {
     await expect(
       ctx.db.transaction(async (outer) => {
-        await ctx.db.transaction((inner) => inner.insert(brands).values({ slug: 'joined', name: 'J' }), outer);
+        await ctx.db.transaction(
+          (inner) => inner.insert(brands).values({ slug: 'joined', name: 'J' }),
+          outer,
+        );
         throw new Error('outer fails');
       }),
     ).rejects.toThrow('outer fails');
-    const rows = await ctx.db.db.select().from(brands).where(sql`${brands.slug} = 'joined'`);
+    const rows = await ctx.db.db
+      .select()
+      .from(brands)
+      .where(sql`${brands.slug} = 'joined'`);
     expect(rows).toHaveLength(0);
   });
 });

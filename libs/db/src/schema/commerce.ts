@@ -29,7 +29,10 @@ export const products = pgTable(
     attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.brandId, t.id] }), index('products_brand_category_idx').on(t.brandId, t.category)],
+  (t) => [
+    primaryKey({ columns: [t.brandId, t.id] }),
+    index('products_brand_category_idx').on(t.brandId, t.category),
+  ],
 );
 
 export const orderChannel = pgEnum('order_channel', ['online', 'offline']);
