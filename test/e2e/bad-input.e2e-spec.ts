@@ -26,9 +26,7 @@ describe('bad input never reaches a 500 (e2e)', () => {
     const res = await register()
       .set('content-type', 'application/json')
       .send('{"email": "a@b.test", "password": ');
-    // The code is not pinned: Nest wraps Fastify's parser error in an HttpException before the
-    // filter sees it, so the filter's `malformed_body` branch is not reached today.
-    expectErrorBody(res, 400);
+    expectErrorBody(res, 400, 'malformed_body');
     expect((res.body as { error: { message: string } }).error.message).toMatch(/JSON/);
   });
 
@@ -140,9 +138,16 @@ describe('bad input never reaches a 500 (e2e)', () => {
       415,
       'unsupported_media_type',
     );
-    // Fastify parses text/plain itself; a string body then fails validation, not the server.
-    expectErrorBody(await register().set('content-type', 'text/plain').send('email=a'), 400);
-    expectErrorBody(await register().set('content-type', 'application/json').send(''), 400);
+    expectErrorBody(
+      await register().set('content-type', 'text/plain').send('email=a'),
+      415,
+      'unsupported_media_type',
+    );
+    expectErrorBody(
+      await register().set('content-type', 'application/json').send(''),
+      400,
+      'malformed_body',
+    );
   });
 
   it('never answers 500 to junk on any identity write route', async () => {

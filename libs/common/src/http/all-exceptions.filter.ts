@@ -78,9 +78,16 @@ function mapFastifyError(error: {
   return undefined;
 }
 
+const FASTIFY_BODY_PARSE_MESSAGE = /^Body (is not valid JSON|cannot be empty when content-type)/;
+
 function mapHttpException(exception: HttpException): Mapped {
   const status = exception.getStatus();
   const response = exception.getResponse();
+  // Nest re-wraps Fastify's body-parser errors as a bare HttpException (code lost); their
+  // messages are Fastify's stable FST_ERR_CTP_* texts.
+  if (status === 400 && FASTIFY_BODY_PARSE_MESSAGE.test(exception.message)) {
+    return { status, code: CommonErrorCode.MalformedBody, message: exception.message };
+  }
   if (exception instanceof ThrottlerException) {
     return {
       status: 429,

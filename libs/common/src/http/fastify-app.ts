@@ -22,6 +22,8 @@ export function configureHttpCommon(app: NestFastifyApplication, metrics: Metric
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   const fastify = app.getHttpAdapter().getInstance();
+  // The API speaks JSON only: anything else is 415, not a string that fails validation later.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
