@@ -28,13 +28,24 @@ end
 return { hits, hits_ttl, 0, 0 }
 `;
 
+const THROTTLE_COMMAND = 'throttlerIncrement';
+
+type ThrottleCommand = Record<
+  typeof THROTTLE_COMMAND,
+  (hitsKey: string, blockKey: string, ttl: number, limit: number, block: number) => Promise<unknown>
+>;
+
 /** Throttler storage in Redis so every api process shares the same counters. */
 @Injectable()
 export class RedisThrottlerStorage implements ThrottlerStorage {
   constructor(
     @Inject(RedisClient) private readonly redis: RedisClient,
     @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
+  ) {
+    // A defined command runs by EVALSHA (falling back to EVAL once after a SCRIPT FLUSH), so the
+    // script text is not sent on every request.
+    redis.defineCommand(THROTTLE_COMMAND, { numberOfKeys: 2, lua: INCREMENT_SCRIPT });
+  }
 
   async increment(
     key: string,
@@ -44,9 +55,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
     const base = `${this.config.redis.prefix}:throttle:{${throttlerName}:${key}}`;
-    const [totalHits, timeToExpire, blocked, timeToBlockExpire] = (await this.redis.eval(
-      INCREMENT_SCRIPT,
-      2,
+    const [totalHits, timeToExpire, blocked, timeToBlockExpire] = (await (
+      this.redis as unknown as ThrottleCommand
+    )[THROTTLE_COMMAND](
       `${base}:hits`,
       `${base}:block`,
       ttl,
