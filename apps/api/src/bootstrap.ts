@@ -6,9 +6,13 @@ import { configureApp, createFastifyAdapter } from './configure-app';
 
 /** Builds the api exactly as production runs it; e2e tests call this with their own config. */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createFastifyAdapter(config), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    createFastifyAdapter(config),
+    {
+      bufferLogs: true,
+    },
+  );
   await configureApp(app, config);
   return app;
 }

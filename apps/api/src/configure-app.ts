@@ -10,7 +10,10 @@ import { RedisIoAdapter } from './realtime/redis-io.adapter';
 export { configureHttpCommon, createFastifyAdapter } from '@app/common';
 
 /** Everything `main.ts` and the e2e tests both need, so tests run the production bootstrap. */
-export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<INestApplication> {
+export async function configureApp(
+  app: NestFastifyApplication,
+  config: AppConfig,
+): Promise<INestApplication> {
   configureHttpCommon(app, app.get(Metrics));
   await app.register(helmet, {
     // The Swagger UI at /docs needs inline scripts and styles.

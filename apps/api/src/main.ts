@@ -12,7 +12,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    error instanceof ConfigError ? `${error.message}\n` : `api failed to start: ${(error as Error).stack ?? String(error)}\n`,
+    error instanceof ConfigError
+      ? `${error.message}\n`
+      : `api failed to start: ${(error as Error).stack ?? String(error)}\n`,
   );
   process.exit(1);
 });

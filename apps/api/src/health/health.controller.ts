@@ -1,6 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  type HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { RedisClient } from '@app/common';
 import { DatabaseClient } from '@app/db';
@@ -26,7 +31,10 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: Postgres and Redis answer' })
   readiness() {
-    return this.health.check([() => this.check('postgres', () => this.db.ping()), () => this.check('redis', () => this.redis.ping())]);
+    return this.health.check([
+      () => this.check('postgres', () => this.db.ping()),
+      () => this.check('redis', () => this.redis.ping()),
+    ]);
   }
 
   private async check(key: string, probe: () => Promise<unknown>): Promise<HealthIndicatorResult> {
@@ -34,7 +42,9 @@ export class HealthController {
     try {
       await Promise.race([
         probe(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout after 2s')), 2000).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('timeout after 2s')), 2000).unref(),
+        ),
       ]);
       return indicator.up();
     } catch (error) {
