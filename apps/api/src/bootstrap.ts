@@ -2,7 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import { AppModule } from './app.module';
-import { configureApp, createFastifyAdapter } from './configure-app';
+import { createFastifyAdapter } from '@app/common';
+import { configureApp } from './configure-app';
 
 /** Builds the api exactly as production runs it; e2e tests call this with their own config. */
 export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {

@@ -6,9 +6,6 @@ import type { AppConfig } from '@app/config';
 import { Metrics, configureHttpCommon } from '@app/common';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
-/** Moved to @app/common so every HTTP app shares them; re-exported for existing imports. */
-export { configureHttpCommon, createFastifyAdapter } from '@app/common';
-
 /** Everything `main.ts` and the e2e tests both need, so tests run the production bootstrap. */
 export async function configureApp(
   app: NestFastifyApplication,
