@@ -1,9 +1,8 @@
-import helmet from '@fastify/helmet';
 import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@app/config';
-import { Metrics, configureHttpCommon } from '@app/common';
+import { Metrics, configureHttpCommon, useSecurityHeaders } from '@app/common';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
 /** Everything `main.ts` and the e2e tests both need, so tests run the production bootstrap. */
@@ -12,7 +11,7 @@ export async function configureApp(
   config: AppConfig,
 ): Promise<INestApplication> {
   configureHttpCommon(app, app.get(Metrics));
-  await app.register(helmet, {
+  useSecurityHeaders(app, {
     // The Swagger UI at /docs needs inline scripts and styles.
     contentSecurityPolicy: {
       directives: {

@@ -14,3 +14,4 @@ export * from './redis/redis-throttler.storage';
 export * from './redis/redis.module';
 export * from './redis/redis.client';
 export * from './realtime/socket-io-key';
+export * from './http/security-headers';
