@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { REDACTED_PATHS, loggerOptions } from './logger.options';
@@ -37,13 +38,10 @@ describe('loggerOptions', () => {
     expect(text).toContain('a@b.c');
   });
 
-  it('skips probe routes but logs the rest', () => {
-    const options = loggerOptions('info', 'api').pinoHttp as {
-      autoLogging: { ignore: (req: unknown) => boolean };
-    };
-    const ignore = options.autoLogging.ignore;
-    expect(ignore({ url: '/', originalUrl: '/health' })).toBe(true);
-    expect(ignore({ url: '/', originalUrl: '/metrics?x=1' })).toBe(true);
-    expect(ignore({ url: '/', originalUrl: '/v1/me' })).toBe(false);
+  it('keeps probe routes out of the logging middleware', () => {
+    const { exclude } = loggerOptions('info', 'api');
+    expect(exclude).toEqual(
+      ['health', 'ready', 'metrics'].map((path) => ({ method: RequestMethod.ALL, path })),
+    );
   });
 });
