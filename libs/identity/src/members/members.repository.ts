@@ -14,7 +14,22 @@ export type MemberChanges = Partial<
 
 @Injectable()
 export class MembersRepository {
-  constructor(@Inject(DatabaseClient) private readonly client: DatabaseClient) {}
+  /**
+   * The lookup behind every member-authenticated read: a named prepared statement, so neither
+   * drizzle (SQL building) nor Postgres (parse/plan, once per connection) redo work per request.
+   */
+  private readonly byId;
+
+  constructor(@Inject(DatabaseClient) private readonly client: DatabaseClient) {
+    this.byId = client.db
+      .select()
+      .from(members)
+      .where(
+        and(eq(members.brandId, sql.placeholder('brandId')), eq(members.id, sql.placeholder('id'))),
+      )
+      .limit(1)
+      .prepare('members_by_id');
+  }
 
   /**
    * Inserts a member; null when any unique key (email, phone, referral code, external id) is
@@ -36,6 +51,10 @@ export class MembersRepository {
     tx?: Executor,
     options: { forUpdate?: boolean } = {},
   ): Promise<Member | null> {
+    if (!tx && !options.forUpdate) {
+      const [row] = await this.byId.execute({ brandId, id });
+      return row ?? null;
+    }
     const query = (tx ?? this.client.db)
       .select()
       .from(members)
