@@ -87,8 +87,10 @@ async function main(): Promise<void> {
     const { address } = await waitForMessage(baseline);
 
     const apiPort = 3900 + Math.floor(Math.random() * 90);
-    const api = fork(resolve(ROOT, 'dist/apps/api/src/main.js'), [], {
-      cwd: ROOT,
+    // BENCH_API_ROOT=<checkout with a build> measures another version of the api with the same script.
+    const apiRoot = process.env.BENCH_API_ROOT ?? ROOT;
+    const api = fork(resolve(apiRoot, 'dist/apps/api/src/main.js'), [], {
+      cwd: apiRoot,
       // BENCH_PROFILE=<dir> writes a V8 CPU profile of the api process for the whole run.
       execArgv: process.env.BENCH_PROFILE
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
