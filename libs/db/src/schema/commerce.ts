@@ -36,6 +36,7 @@ export const products = pgTable(
 );
 
 export const orderChannel = pgEnum('order_channel', ['online', 'offline']);
+export const orderStatus = pgEnum('order_status', ['paid', 'partially_refunded', 'refunded']);
 
 /** Orders as ingested from storefronts: the source of truth for points, analytics and ML. */
 export const orders = pgTable(
@@ -52,6 +53,10 @@ export const orders = pgTable(
     /** Amount actually paid, in minor units. */
     paidTotalMinor: bigint('paid_total_minor', { mode: 'number' }).notNull(),
     channel: orderChannel('channel').notNull(),
+    status: orderStatus('status').notNull().default('paid'),
+    refundedTotalMinor: bigint('refunded_total_minor', { mode: 'number' }).notNull().default(0),
+    /** Points the order earned (purchase rule × tier multiplier), for clawback and display. */
+    pointsAwarded: integer('points_awarded').notNull().default(0),
     storeId: text('store_id'),
     placedAt: timestamp('placed_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -81,6 +86,10 @@ export const orderLines = pgTable(
     unitPriceMinor: bigint('unit_price_minor', { mode: 'number' }).notNull(),
     /** What the member paid for the line after discounts, in minor units. */
     paidMinor: bigint('paid_minor', { mode: 'number' }).notNull(),
+    refundedQuantity: integer('refunded_quantity').notNull().default(0),
+    refundedMinor: bigint('refunded_minor', { mode: 'number' }).notNull().default(0),
+    /** Purchase points this line earned; a refund of the line claws back its share. */
+    pointsAwarded: integer('points_awarded').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.brandId, t.orderId, t.lineNo] }),

@@ -1,3 +1,4 @@
 export * from './identity';
 export * from './outbox';
 export * from './commerce';
+export * from './loyalty';
