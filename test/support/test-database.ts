@@ -11,6 +11,7 @@ export const TEST_SERVER_URL =
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const STALE_AFTER_SECONDS = 3600;
+const STALE_TEMPLATE_AFTER_SECONDS = 24 * 3600;
 
 function urlFor(database: string): string {
   const url = new URL(TEST_SERVER_URL);
@@ -45,22 +46,26 @@ export async function prepareTemplate(): Promise<string> {
   const name = templateName();
   await withAdmin(async (admin) => {
     const now = Math.floor(Date.now() / 1000);
-    const { rows } = await admin.query<{ datname: string }>(
-      "select datname from pg_database where datname like 't\\_%' or datname like 'loyalty\\_tpl\\_%'",
+    // Templates carry their creation time as a comment: another checkout on the same server
+    // (CI in a clone, a second branch) may still be using an older one, so only old ones go.
+    const { rows } = await admin.query<{ datname: string; note: string | null }>(
+      `select datname, shobj_description(oid, 'pg_database') as note from pg_database
+        where datname like 't\\_%' or datname like 'loyalty\\_tpl\\_%'`,
     );
-    for (const { datname } of rows) {
-      const created = Number(/^t_(\d+)_/.exec(datname)?.[1] ?? NaN);
-      const staleTest = Number.isFinite(created) && now - created > STALE_AFTER_SECONDS;
-      const staleTemplate =
-        datname.startsWith('loyalty_tpl_') && datname !== name && !datname.includes('_tmp_');
-      if (staleTest || staleTemplate)
-        await admin.query(`drop database if exists "${datname}" with (force)`);
+    for (const { datname, note } of rows) {
+      const created = datname.startsWith('t_')
+        ? Number(/^t_(\d+)_/.exec(datname)?.[1] ?? NaN)
+        : Number(/^created (\d+)$/.exec(note ?? '')?.[1] ?? NaN);
+      const maxAge = datname.startsWith('t_') ? STALE_AFTER_SECONDS : STALE_TEMPLATE_AFTER_SECONDS;
+      const stale = datname !== name && Number.isFinite(created) && now - created > maxAge;
+      if (stale) await admin.query(`drop database if exists "${datname}" with (force)`);
     }
     const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
     if (exists.rowCount) return;
     const building = `${name}_tmp_${randomBytes(4).toString('hex')}`;
     await admin.query(`create database "${building}"`);
     await runMigrations(urlFor(building));
+    await admin.query(`comment on database "${building}" is 'created ${now}'`);
     try {
       await admin.query(`alter database "${building}" rename to "${name}"`);
     } catch (error) {
