@@ -12,7 +12,7 @@ const moduleNameMapper = {
   '^@app/db$': '<rootDir>/libs/db/src',
   '^@app/identity$': '<rootDir>/libs/identity/src',
   '^@app/outbox$': '<rootDir>/libs/outbox/src',
-  '^@app/catalog$': '<rootDir>/libs/catalog/src',
+  '^@app/loyalty$': '<rootDir>/libs/loyalty/src',
   '^@app/ml$': '<rootDir>/ml/src',
   '^@app/demo$': '<rootDir>/libs/demo/src',
   '^@app/testing$': '<rootDir>/test/support',

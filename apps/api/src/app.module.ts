@@ -26,6 +26,10 @@ import { OperatorBrandsController } from './identity/operator-brands.controller'
 import { StaffController } from './identity/staff.controller';
 import { StorefrontMembersController } from './identity/storefront-members.controller';
 import { MetricsController } from './metrics/metrics.controller';
+import { LedgerHttpModule } from './loyalty/ledger-http.module';
+import { OrdersHttpModule } from './loyalty/orders-http.module';
+import { RewardsHttpModule } from './loyalty/rewards-http.module';
+import { TiersHttpModule } from './loyalty/tiers-http.module';
 import { RealtimeModule } from './realtime/realtime.module';
 
 @Module({})
@@ -41,6 +45,10 @@ export class AppModule {
         OutboxModule,
         IdentityModule,
         RealtimeModule,
+        LedgerHttpModule,
+        OrdersHttpModule,
+        TiersHttpModule,
+        RewardsHttpModule,
         TerminusModule,
         BullModule.forRoot({ redis: config.redis.url, prefix: config.redis.prefix }),
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),

@@ -16,6 +16,10 @@ import {
 import { HeartbeatProcessor, HeartbeatService } from './heartbeat/heartbeat.processor';
 import { WorkerHttpController } from './http/health.controller';
 import { WORKER_ID } from './worker-id';
+import { LedgerJobsModule } from './loyalty/ledger-jobs.module';
+import { OrdersJobsModule } from './loyalty/orders-jobs.module';
+import { RewardsJobsModule } from './loyalty/rewards-jobs.module';
+import { TiersJobsModule } from './loyalty/tiers-jobs.module';
 
 /** Wiring only: processors and consumers live in libs (and are discovered from their modules). */
 @Module({})
@@ -33,6 +37,10 @@ export class WorkerModule {
         OutboxRealtimeModule,
         BullModule.forRoot({ redis: config.redis.url, prefix: config.redis.prefix }),
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
+        LedgerJobsModule,
+        OrdersJobsModule,
+        TiersJobsModule,
+        RewardsJobsModule,
       ],
       controllers: [WorkerHttpController],
       providers: [

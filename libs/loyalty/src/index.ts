@@ -1,0 +1,4 @@
+export * from './ledger';
+export * from './orders';
+export * from './rewards';
+export * from './tiers';

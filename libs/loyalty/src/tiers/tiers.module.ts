@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Tiers part of the loyalty context (services and repositories shared by api and worker). */
+@Module({ providers: [], exports: [] })
+export class TiersModule {}
