@@ -1,6 +1,7 @@
 /** Bull queue names, shared by producers (api) and processors (worker). */
 export const QUEUES = {
   heartbeat: 'heartbeat',
+  tierReview: 'tier-review',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
