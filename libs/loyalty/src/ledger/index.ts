@@ -1,1 +1,12 @@
 export * from './ledger.module';
+export * from './ledger.errors';
+export { LEDGER_TOPICS } from './ledger.events';
+export * from './ledger.types';
+export * from './ledger.repository';
+export * from './ledger.service';
+export * from './ledger.invariants';
+export * from './ledger-query.service';
+export * from './loyalty-program.service';
+export * from './expiry.service';
+export * as LotMath from './lot-math';
+export type { ExpiryMode, ClawbackPolicy, LotView, Allocation } from './lot-math';

@@ -1,0 +1,494 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, sql } from 'drizzle-orm';
+import {
+  DatabaseClient,
+  type Executor,
+  ledgerEntries,
+  loyaltyPrograms,
+  lotAllocations,
+  memberBalances,
+  pointLots,
+} from '@app/db';
+import { type CreatedAtPosition, cursorAt, olderThan } from '@app/identity';
+import type { Allocation } from './lot-math';
+import type { LedgerEntry, LoyaltyProgram, MemberBalanceRow, PointLot } from './ledger.types';
+
+export type NewLedgerEntry = Omit<
+  typeof ledgerEntries.$inferInsert,
+  'brandId' | 'id' | 'createdAt'
+>;
+export type NewPointLot = Omit<typeof pointLots.$inferInsert, 'brandId' | 'id'>;
+export type ProgramChanges = Partial<
+  Omit<typeof loyaltyPrograms.$inferInsert, 'brandId' | 'createdAt' | 'updatedAt'>
+>;
+
+export interface BalanceDelta {
+  balance?: number;
+  pending?: number;
+  debt?: number;
+  lifetimeEarned?: number;
+}
+
+export interface LiabilityRow {
+  bucket: string;
+  available: number;
+  pending: number;
+  lots: number;
+}
+
+/** The only place the ledger's SQL lives. Every method takes the brand id. */
+@Injectable()
+export class LedgerRepository {
+  constructor(@Inject(DatabaseClient) private readonly client: DatabaseClient) {}
+
+  private ex(tx?: Executor): Executor {
+    return tx ?? this.client.db;
+  }
+
+  /**
+   * Creates the member's balance row if missing (only for an existing member of the brand) and
+   * locks it: every ledger write for the member runs while holding this lock.
+   * null when the member does not exist in the brand. With `skipLocked`, null also when another
+   * transaction holds the lock (the caller moves on).
+   */
+  async lockMember(
+    brandId: string,
+    memberId: string,
+    tx: Executor,
+    options: { skipLocked?: boolean } = {},
+  ): Promise<MemberBalanceRow | null> {
+    await tx.execute(sql`
+      insert into member_balances (brand_id, member_id)
+      select m.brand_id, m.id from members m where m.brand_id = ${brandId} and m.id = ${memberId}
+      on conflict do nothing`);
+    const query = tx
+      .select()
+      .from(memberBalances)
+      .where(and(eq(memberBalances.brandId, brandId), eq(memberBalances.memberId, memberId)));
+    const [row] = options.skipLocked
+      ? await query.for('update', { skipLocked: true })
+      : await query.for('update');
+    return row ?? null;
+  }
+
+  async getBalance(
+    brandId: string,
+    memberId: string,
+    tx?: Executor,
+  ): Promise<MemberBalanceRow | null> {
+    const [row] = await this.ex(tx)
+      .select()
+      .from(memberBalances)
+      .where(and(eq(memberBalances.brandId, brandId), eq(memberBalances.memberId, memberId)));
+    return row ?? null;
+  }
+
+  async updateBalance(
+    brandId: string,
+    memberId: string,
+    delta: BalanceDelta,
+    tx: Executor,
+  ): Promise<MemberBalanceRow> {
+    const [row] = await tx
+      .update(memberBalances)
+      .set({
+        balance: sql`${memberBalances.balance} + ${delta.balance ?? 0}`,
+        pending: sql`${memberBalances.pending} + ${delta.pending ?? 0}`,
+        debt: sql`${memberBalances.debt} + ${delta.debt ?? 0}`,
+        lifetimeEarned: sql`${memberBalances.lifetimeEarned} + ${delta.lifetimeEarned ?? 0}`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(memberBalances.brandId, brandId), eq(memberBalances.memberId, memberId)))
+      .returning();
+    return row;
+  }
+
+  async findEntryByDedupeKey(
+    brandId: string,
+    dedupeKey: string,
+    tx?: Executor,
+  ): Promise<LedgerEntry | null> {
+    const [row] = await this.ex(tx)
+      .select()
+      .from(ledgerEntries)
+      .where(and(eq(ledgerEntries.brandId, brandId), eq(ledgerEntries.dedupeKey, dedupeKey)));
+    return row ?? null;
+  }
+
+  async findEntry(
+    brandId: string,
+    memberId: string,
+    entryId: string,
+    tx?: Executor,
+  ): Promise<LedgerEntry | null> {
+    const [row] = await this.ex(tx)
+      .select()
+      .from(ledgerEntries)
+      .where(
+        and(
+          eq(ledgerEntries.brandId, brandId),
+          eq(ledgerEntries.memberId, memberId),
+          eq(ledgerEntries.id, entryId),
+        ),
+      );
+    return row ?? null;
+  }
+
+  /** null when the dedupe key is taken (the caller reads the existing entry). */
+  async insertEntry(
+    brandId: string,
+    values: NewLedgerEntry,
+    tx: Executor,
+  ): Promise<LedgerEntry | null> {
+    const [row] = await tx
+      .insert(ledgerEntries)
+      .values({ ...values, brandId })
+      .onConflictDoNothing({ target: [ledgerEntries.brandId, ledgerEntries.dedupeKey] })
+      .returning();
+    return row ?? null;
+  }
+
+  async insertLot(brandId: string, values: NewPointLot, tx: Executor): Promise<PointLot> {
+    const [row] = await tx
+      .insert(pointLots)
+      .values({ ...values, brandId })
+      .returning();
+    return row;
+  }
+
+  async findLotByEarnEntry(
+    brandId: string,
+    earnEntryId: string,
+    tx?: Executor,
+  ): Promise<PointLot | null> {
+    const [row] = await this.ex(tx)
+      .select()
+      .from(pointLots)
+      .where(and(eq(pointLots.brandId, brandId), eq(pointLots.earnEntryId, earnEntryId)));
+    return row ?? null;
+  }
+
+  /** Lots with points left and not yet expired by the sweep; locked when `forUpdate`. */
+  async openLots(
+    brandId: string,
+    memberId: string,
+    tx?: Executor,
+    options: { forUpdate?: boolean } = {},
+  ): Promise<PointLot[]> {
+    const query = this.ex(tx)
+      .select()
+      .from(pointLots)
+      .where(
+        and(
+          eq(pointLots.brandId, brandId),
+          eq(pointLots.memberId, memberId),
+          gt(pointLots.remaining, 0),
+          isNull(pointLots.expiredAt),
+        ),
+      )
+      .orderBy(
+        sql`${pointLots.expiresAt} asc nulls last`,
+        asc(pointLots.earnedAt),
+        asc(pointLots.id),
+      );
+    return options.forUpdate ? query.for('update') : query;
+  }
+
+  /** Σ remaining of open lots still held at `now` (the true pending amount). */
+  async heldPoints(brandId: string, memberId: string, now: Date, tx?: Executor): Promise<number> {
+    const [row] = await this.ex(tx)
+      .select({ held: sql<string>`coalesce(sum(${pointLots.remaining}), 0)` })
+      .from(pointLots)
+      .where(
+        and(
+          eq(pointLots.brandId, brandId),
+          eq(pointLots.memberId, memberId),
+          gt(pointLots.remaining, 0),
+          isNull(pointLots.expiredAt),
+          gt(pointLots.availableAt, now),
+        ),
+      );
+    return Number(row?.held ?? 0);
+  }
+
+  /** Records which lots a debit drew from and takes the points off them. */
+  async applyAllocations(
+    brandId: string,
+    entryId: string,
+    allocations: Allocation[],
+    tx: Executor,
+  ): Promise<void> {
+    if (!allocations.length) return;
+    await tx
+      .insert(lotAllocations)
+      .values(allocations.map((a) => ({ brandId, entryId, lotId: a.lotId, points: a.points })));
+    const values = sql.join(
+      allocations.map((a) => sql`(${a.lotId}::uuid, ${a.points}::int)`),
+      sql`, `,
+    );
+    await tx.execute(sql`
+      update point_lots l set remaining = l.remaining - v.points
+        from (values ${values}) as v(lot_id, points)
+       where l.brand_id = ${brandId} and l.id = v.lot_id`);
+  }
+
+  async markLotsExpired(brandId: string, lotIds: string[], at: Date, tx: Executor): Promise<void> {
+    if (!lotIds.length) return;
+    await tx
+      .update(pointLots)
+      .set({ expiredAt: at })
+      .where(and(eq(pointLots.brandId, brandId), inArray(pointLots.id, lotIds)));
+  }
+
+  /** Points already clawed back from one earn entry (Σ of its reverse entries). */
+  async clawedBack(
+    brandId: string,
+    memberId: string,
+    earnEntryId: string,
+    tx?: Executor,
+  ): Promise<number> {
+    const [row] = await this.ex(tx)
+      .select({ total: sql<string>`coalesce(sum(-${ledgerEntries.amount}), 0)` })
+      .from(ledgerEntries)
+      .where(
+        and(
+          eq(ledgerEntries.brandId, brandId),
+          eq(ledgerEntries.memberId, memberId),
+          eq(ledgerEntries.kind, 'reverse'),
+          sql`${ledgerEntries.details}->>'earnEntryId' = ${earnEntryId}`,
+        ),
+      );
+    return Number(row?.total ?? 0);
+  }
+
+  /** Newest first, `limit + 1` rows (keyset on created_at, id). */
+  async listEntries(
+    brandId: string,
+    memberId: string,
+    page: { limit: number; after?: CreatedAtPosition },
+    tx?: Executor,
+  ): Promise<(LedgerEntry & { cursorAt: string })[]> {
+    return this.ex(tx)
+      .select({ ...getTableColumns(ledgerEntries), cursorAt: cursorAt(ledgerEntries.createdAt) })
+      .from(ledgerEntries)
+      .where(
+        and(
+          eq(ledgerEntries.brandId, brandId),
+          eq(ledgerEntries.memberId, memberId),
+          page.after ? olderThan(ledgerEntries.createdAt, ledgerEntries.id, page.after) : undefined,
+        ),
+      )
+      .orderBy(desc(ledgerEntries.createdAt), desc(ledgerEntries.id))
+      .limit(page.limit + 1);
+  }
+
+  // ---- expiry jobs (cross-brand scans by design: they serve every tenant) ----
+
+  /** Members owning lots due to expire at `now`, oldest due first. */
+  async membersWithOverdueLots(
+    now: Date,
+    limit: number,
+    tx?: Executor,
+  ): Promise<{ brandId: string; memberId: string }[]> {
+    const result = await this.ex(tx).execute<{ brand_id: string; member_id: string }>(sql`
+      select brand_id, member_id from (
+        select brand_id, member_id, min(expires_at) as due from point_lots
+         where expires_at <= ${now} and remaining > 0 and expired_at is null
+         group by brand_id, member_id
+      ) d order by due limit ${limit}`);
+    return result.rows.map((r) => ({ brandId: r.brand_id, memberId: r.member_id }));
+  }
+
+  /** Members owning unwarned lots that expire within their programme's warning window. */
+  async membersToWarn(
+    now: Date,
+    limit: number,
+    tx?: Executor,
+  ): Promise<{ brandId: string; memberId: string; warningDays: number }[]> {
+    const result = await this.ex(tx).execute<{
+      brand_id: string;
+      member_id: string;
+      warning_days: number;
+    }>(sql`
+      select l.brand_id, l.member_id, coalesce(p.expiry_warning_days, 30) as warning_days
+        from point_lots l left join loyalty_programs p on p.brand_id = l.brand_id
+       where l.remaining > 0 and l.expired_at is null and l.warned_at is null
+         and l.expires_at > ${now}
+         and l.expires_at <= ${now}::timestamptz
+             + make_interval(days => coalesce(p.expiry_warning_days, 30))
+       group by l.brand_id, l.member_id, p.expiry_warning_days
+       limit ${limit}`);
+    return result.rows.map((r) => ({
+      brandId: r.brand_id,
+      memberId: r.member_id,
+      warningDays: Number(r.warning_days),
+    }));
+  }
+
+  /** Marks the member's unwarned lots expiring in (now, until] as warned; returns them. */
+  async markWarned(
+    brandId: string,
+    memberId: string,
+    now: Date,
+    until: Date,
+    tx: Executor,
+  ): Promise<PointLot[]> {
+    return tx
+      .update(pointLots)
+      .set({ warnedAt: now })
+      .where(
+        and(
+          eq(pointLots.brandId, brandId),
+          eq(pointLots.memberId, memberId),
+          gt(pointLots.remaining, 0),
+          isNull(pointLots.expiredAt),
+          isNull(pointLots.warnedAt),
+          gt(pointLots.expiresAt, now),
+          sql`${pointLots.expiresAt} <= ${until}`,
+        ),
+      )
+      .returning();
+  }
+
+  // ---- liability ----
+
+  /** Outstanding points by expiry month (`YYYY-MM`, or `never`), split available / pending. */
+  async liabilityByMonth(brandId: string, now: Date, tx?: Executor): Promise<LiabilityRow[]> {
+    const result = await this.ex(tx).execute<Record<string, string>>(sql`
+      select coalesce(to_char(expires_at at time zone 'UTC', 'YYYY-MM'), 'never') as bucket,
+             coalesce(sum(remaining) filter (where available_at <= ${now}), 0) as available,
+             coalesce(sum(remaining) filter (where available_at > ${now}), 0) as pending,
+             count(*) as lots
+        from point_lots
+       where brand_id = ${brandId} and remaining > 0 and expired_at is null
+       group by 1 order by 1`);
+    return result.rows.map(toLiabilityRow);
+  }
+
+  /** Outstanding points by the member's tier code (`none` without a tier). */
+  async liabilityByTier(brandId: string, now: Date, tx?: Executor): Promise<LiabilityRow[]> {
+    const result = await this.ex(tx).execute<Record<string, string>>(sql`
+      select coalesce(t.code, 'none') as bucket,
+             coalesce(sum(l.remaining) filter (where l.available_at <= ${now}), 0) as available,
+             coalesce(sum(l.remaining) filter (where l.available_at > ${now}), 0) as pending,
+             count(*) as lots
+        from point_lots l
+        left join member_tiers mt on mt.brand_id = l.brand_id and mt.member_id = l.member_id
+        left join tiers t on t.brand_id = mt.brand_id and t.id = mt.tier_id
+       where l.brand_id = ${brandId} and l.remaining > 0 and l.expired_at is null
+       group by 1 order by 1`);
+    return result.rows.map(toLiabilityRow);
+  }
+
+  async totalDebt(brandId: string, tx?: Executor): Promise<number> {
+    const [row] = await this.ex(tx)
+      .select({ debt: sql<string>`coalesce(sum(${memberBalances.debt}), 0)` })
+      .from(memberBalances)
+      .where(eq(memberBalances.brandId, brandId));
+    return Number(row?.debt ?? 0);
+  }
+
+  // ---- programme ----
+
+  async findProgram(brandId: string, tx?: Executor): Promise<LoyaltyProgram | null> {
+    const [row] = await this.ex(tx)
+      .select()
+      .from(loyaltyPrograms)
+      .where(eq(loyaltyPrograms.brandId, brandId));
+    return row ?? null;
+  }
+
+  async upsertProgram(
+    brandId: string,
+    changes: ProgramChanges,
+    tx: Executor,
+  ): Promise<LoyaltyProgram> {
+    const [row] = await tx
+      .insert(loyaltyPrograms)
+      .values({ ...changes, brandId })
+      .onConflictDoUpdate({
+        target: loyaltyPrograms.brandId,
+        set: { ...changes, updatedAt: sql`now()` },
+      })
+      .returning();
+    return row;
+  }
+
+  // ---- invariants ----
+
+  /** Raw SQL checks; each returned row is one violation, described by `problem`. */
+  async invariantViolations(brandId: string, now: Date, tx?: Executor): Promise<string[]> {
+    const result = await this.ex(tx).execute<{ problem: string }>(sql`
+      with entries as (
+        select member_id, sum(amount)::bigint as total,
+               coalesce(sum(amount) filter (where kind = 'earn'), 0)::bigint as earned
+          from ledger_entries where brand_id = ${brandId} group by member_id
+      ), lots as (
+        select member_id,
+               coalesce(sum(remaining) filter (where expired_at is null), 0)::bigint as open,
+               coalesce(sum(remaining) filter (where expired_at is null and available_at > ${now}), 0)::bigint as held
+          from point_lots where brand_id = ${brandId} group by member_id
+      ), members_all as (
+        select member_id from entries union select member_id from lots
+        union select member_id from member_balances where brand_id = ${brandId}
+      ), joined as (
+        select m.member_id, b.balance, b.pending, b.debt, b.lifetime_earned,
+               coalesce(e.total, 0) as total, coalesce(e.earned, 0) as earned,
+               coalesce(l.open, 0) as open, coalesce(l.held, 0) as held
+          from members_all m
+          left join member_balances b on b.brand_id = ${brandId} and b.member_id = m.member_id
+          left join entries e on e.member_id = m.member_id
+          left join lots l on l.member_id = m.member_id
+      )
+      select format('member %s: no member_balances row', member_id) as problem
+        from joined where balance is null
+      union all
+      select format('member %s: balance %s + pending %s - debt %s <> sum(entries) %s',
+                    member_id, balance, pending, debt, total)
+        from joined where balance is not null and balance + pending - debt <> total
+      union all
+      select format('member %s: balance %s + pending %s <> sum(open lot remaining) %s',
+                    member_id, balance, pending, open)
+        from joined where balance is not null and balance + pending <> open
+      union all
+      select format('member %s: negative totals (balance %s, pending %s, debt %s)',
+                    member_id, balance, pending, debt)
+        from joined where balance < 0 or pending < 0 or debt < 0
+      union all
+      select format('member %s: pending %s < points still held %s', member_id, pending, held)
+        from joined where balance is not null and pending < held
+      union all
+      select format('member %s: lifetime_earned %s <> sum(earn entries) %s',
+                    member_id, lifetime_earned, earned)
+        from joined where balance is not null and lifetime_earned <> earned
+      union all
+      select format('lot %s: remaining %s outside [0, %s]', id, remaining, points)
+        from point_lots where brand_id = ${brandId} and (remaining < 0 or remaining > points)
+      union all
+      select format('lot %s: expired with %s remaining', id, remaining)
+        from point_lots where brand_id = ${brandId} and expired_at is not null and remaining <> 0
+      union all
+      select format('lot %s: allocations %s exceed points %s', l.id, a.total, l.points)
+        from point_lots l
+        join (select lot_id, sum(points) as total from lot_allocations
+               where brand_id = ${brandId} group by lot_id) a on a.lot_id = l.id
+       where l.brand_id = ${brandId} and a.total > l.points
+      union all
+      select format('entry %s: allocations %s <> -amount %s (kind %s)', e.id, a.total, e.amount, e.kind)
+        from ledger_entries e
+        join (select entry_id, sum(points) as total from lot_allocations
+               where brand_id = ${brandId} group by entry_id) a on a.entry_id = e.id
+       where e.brand_id = ${brandId} and e.kind in ('redeem', 'expire', 'adjust')
+         and a.total <> -e.amount`);
+    return result.rows.map((r) => r.problem);
+  }
+}
+
+function toLiabilityRow(row: Record<string, string>): LiabilityRow {
+  return {
+    bucket: row.bucket,
+    available: Number(row.available),
+    pending: Number(row.pending),
+    lots: Number(row.lots),
+  };
+}

@@ -1,0 +1,550 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DatabaseClient, type Executor } from '@app/db';
+import { AuditLogRepository, MemberNotFoundError } from '@app/identity';
+import { OutboxPublisher } from '@app/outbox';
+import {
+  DedupeKeyConflictError,
+  EarnEntryNotFoundError,
+  InsufficientPointsError,
+  InvalidPointsError,
+} from './ledger.errors';
+import { LEDGER_TOPICS, memberMessage } from './ledger.events';
+import { LedgerRepository } from './ledger.repository';
+import type {
+  AdjustInput,
+  AdjustResult,
+  ClawbackInput,
+  ClawbackResult,
+  EarnInput,
+  EarnResult,
+  LedgerActor,
+  LedgerEntry,
+  LedgerKind,
+  LedgerSource,
+  MemberBalanceRow,
+  PointLot,
+  PointsBalance,
+  SpendInput,
+  SpendResult,
+} from './ledger.types';
+import {
+  allocateFifo,
+  classifyLots,
+  computeExpiry,
+  isHeld,
+  planClawback,
+  repayDebt,
+} from './lot-math';
+import { LoyaltyProgramService } from './loyalty-program.service';
+
+const DAY_MS = 86_400_000;
+const MAX_KEY_LENGTH = 200;
+
+/** A locked member inside a ledger transaction, with the running deltas of this operation. */
+interface Locked {
+  brandId: string;
+  memberId: string;
+  tx: Executor;
+  row: MemberBalanceRow;
+  now: Date;
+}
+
+/**
+ * The points ledger. Every write: one transaction (the caller's when given), the member's
+ * `member_balances` row locked (`INSERT … ON CONFLICT DO NOTHING` then `SELECT … FOR UPDATE`),
+ * idempotent on `(brand, dedupe_key)` — a repeated key returns the original entry with
+ * `duplicate: true` and writes nothing else.
+ *
+ * Totals kept in `member_balances` (checked by `LedgerInvariants`):
+ * - `balance + pending − debt = Σ entries.amount` (debt is the part of a clawback no lot covered);
+ * - `balance + pending = Σ remaining of lots not yet expired by the sweep`;
+ * - `pending` holds the points of lots whose `available_at` was in the future at the member's last
+ *   write; held points mature into `balance` at the member's next write, in the hourly sweep, and
+ *   in every read (`balance()` computes the split live), so `pending ≥` the points still held;
+ * - `lifetime_earned = Σ earn entries`.
+ */
+@Injectable()
+export class LedgerService {
+  constructor(
+    @Inject(DatabaseClient) private readonly db: DatabaseClient,
+    @Inject(LedgerRepository) private readonly repository: LedgerRepository,
+    @Inject(LoyaltyProgramService) private readonly programs: LoyaltyProgramService,
+    @Inject(OutboxPublisher) private readonly outbox: OutboxPublisher,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
+  ) {}
+
+  /** + points as a new lot; repays debt first; idempotent on `dedupeKey`. */
+  async earn(
+    brandId: string,
+    memberId: string,
+    input: EarnInput,
+    tx?: Executor,
+  ): Promise<EarnResult> {
+    assertWrite(input.points, input.reason, input.dedupeKey);
+    return this.locked(brandId, memberId, tx, async (m) => {
+      const existing = await this.duplicateOf(m, input.dedupeKey);
+      if (existing) {
+        const lot = await this.repository.findLotByEarnEntry(brandId, existing.id, m.tx);
+        return { entry: existing, lot, duplicate: true };
+      }
+      const { entry, lot } = await this.credit(m, {
+        kind: 'earn',
+        points: input.points,
+        reason: input.reason,
+        source: input.source,
+        sourceId: input.sourceId,
+        ruleId: input.ruleId,
+        actor: input.actor,
+        dedupeKey: input.dedupeKey,
+        earnedAt: input.earnedAt,
+        availableAt: input.availableAt,
+        details: input.details,
+      });
+      return { entry, lot, duplicate: false };
+    });
+  }
+
+  /** − points FIFO by expiry over spendable lots; InsufficientPointsError (409) when short. */
+  async spend(
+    brandId: string,
+    memberId: string,
+    input: SpendInput,
+    tx?: Executor,
+  ): Promise<SpendResult> {
+    assertWrite(input.points, input.reason, input.dedupeKey);
+    return this.locked(brandId, memberId, tx, async (m) => {
+      const existing = await this.duplicateOf(m, input.dedupeKey);
+      if (existing) return { entry: existing, duplicate: true };
+      const entry = await this.debit(m, {
+        kind: 'redeem',
+        points: input.points,
+        reason: input.reason,
+        source: input.source,
+        sourceId: input.sourceId,
+        actor: input.actor,
+        dedupeKey: input.dedupeKey,
+        details: input.details,
+      });
+      return { entry, duplicate: false };
+    });
+  }
+
+  /**
+   * Refund clawback of up to `points` earned by `earnEntryId` (capped at what that earn has not
+   * already had clawed back): that lot first, then the member's other lots (spendable FIFO, then
+   * held), never below zero; the rest becomes debt (policy `debt`) or is forgiven (`cap`).
+   */
+  async clawback(
+    brandId: string,
+    memberId: string,
+    input: ClawbackInput,
+    tx?: Executor,
+  ): Promise<ClawbackResult> {
+    assertWrite(input.points, input.reason, input.dedupeKey, true);
+    return this.locked(brandId, memberId, tx, async (m) => {
+      const existing = await this.duplicateOf(m, input.dedupeKey);
+      if (existing) {
+        const d = existing.details as { reversed?: number; debtAdded?: number };
+        return {
+          entry: existing,
+          reversed: d.reversed ?? -existing.amount,
+          debtAdded: d.debtAdded ?? 0,
+          duplicate: true,
+        };
+      }
+      const earnEntry = await this.repository.findEntry(brandId, memberId, input.earnEntryId, m.tx);
+      if (!earnEntry || earnEntry.amount <= 0) throw new EarnEntryNotFoundError();
+      const already = await this.repository.clawedBack(brandId, memberId, earnEntry.id, m.tx);
+      const points = Math.min(input.points, Math.max(0, earnEntry.amount - already));
+      const program = await this.programs.get(brandId, m.tx);
+      const lots = await this.settle(m);
+      const { held, spendable } = classifyLots(lots, m.now);
+      const source = lots.find((l) => l.earnEntryId === earnEntry.id) ?? null;
+      const plan = planClawback(source, [...spendable, ...held], points, program.clawbackPolicy);
+      const amount = plan.taken + plan.debtAdded;
+      if (amount === 0) return { entry: null, reversed: 0, debtAdded: 0, duplicate: false };
+      const entry = await this.insertEntry(m, {
+        kind: 'reverse',
+        amount: -amount,
+        reason: input.reason,
+        source: input.source,
+        sourceId: input.sourceId ?? null,
+        ruleId: earnEntry.ruleId,
+        actor: input.actor,
+        dedupeKey: input.dedupeKey,
+        details: {
+          earnEntryId: earnEntry.id,
+          requested: input.points,
+          reversed: plan.taken,
+          debtAdded: plan.debtAdded,
+          forgiven: plan.forgiven,
+        },
+      });
+      await this.repository.applyAllocations(brandId, entry.id, plan.allocations, m.tx);
+      const byId = new Map(lots.map((l) => [l.id, l]));
+      let fromPending = 0;
+      for (const a of plan.allocations) {
+        const lot = byId.get(a.lotId);
+        if (lot && isHeld(lot, m.now)) fromPending += a.points;
+      }
+      m.row = await this.repository.updateBalance(
+        brandId,
+        memberId,
+        { balance: -(plan.taken - fromPending), pending: -fromPending, debt: plan.debtAdded },
+        m.tx,
+      );
+      return { entry, reversed: plan.taken, debtAdded: plan.debtAdded, duplicate: false };
+    });
+  }
+
+  /** Staff ± adjustment with a reason, audited (`points.adjusted`); a debit never goes below 0. */
+  async adjust(
+    brandId: string,
+    memberId: string,
+    input: AdjustInput,
+    tx?: Executor,
+  ): Promise<AdjustResult> {
+    if (!Number.isSafeInteger(input.points) || input.points === 0)
+      throw new InvalidPointsError('points', 'must be a non-zero integer');
+    assertWrite(Math.abs(input.points), input.reason, input.dedupeKey);
+    const actor: LedgerActor = { type: input.actor.type, id: input.actor.id };
+    return this.locked(brandId, memberId, tx, async (m) => {
+      const existing = await this.duplicateOf(m, input.dedupeKey);
+      if (existing) {
+        const lot = await this.repository.findLotByEarnEntry(brandId, existing.id, m.tx);
+        return { entry: existing, lot, duplicate: true };
+      }
+      let entry: LedgerEntry;
+      let lot: PointLot | null = null;
+      const common = {
+        kind: 'adjust' as const,
+        points: Math.abs(input.points),
+        reason: input.reason,
+        source: 'staff' as const,
+        actor,
+        dedupeKey: input.dedupeKey,
+        details: input.details,
+      };
+      if (input.points > 0) ({ entry, lot } = await this.credit(m, common));
+      else entry = await this.debit(m, common);
+      await this.audit.insert(
+        brandId,
+        {
+          actor: input.actor,
+          action: 'points.adjusted',
+          target: { type: 'member', id: memberId },
+          details: { entryId: entry.id, points: input.points, reason: input.reason },
+        },
+        m.tx,
+      );
+      await this.outbox.publish(
+        m.tx,
+        brandId,
+        memberMessage(LEDGER_TOPICS.adjusted, memberId, {
+          memberId,
+          entryId: entry.id,
+          points: input.points,
+          reason: input.reason,
+          balance: m.row.balance,
+        }),
+      );
+      return { entry, lot, duplicate: false };
+    });
+  }
+
+  /** The member's totals; the pending/balance split is computed live (held points mature). */
+  async balance(brandId: string, memberId: string, tx?: Executor): Promise<PointsBalance> {
+    const row = await this.repository.getBalance(brandId, memberId, tx);
+    if (!row) return { balance: 0, pending: 0, debt: 0, lifetimeEarned: 0 };
+    let { balance, pending } = row;
+    if (pending > 0) {
+      const held = await this.repository.heldPoints(brandId, memberId, new Date(), tx);
+      const matured = Math.max(0, pending - held);
+      balance += matured;
+      pending -= matured;
+    }
+    return { balance, pending, debt: row.debt, lifetimeEarned: row.lifetimeEarned };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Transaction + member lock; MemberNotFoundError when the member is not in the brand. */
+  private locked<T>(
+    brandId: string,
+    memberId: string,
+    tx: Executor | undefined,
+    work: (m: Locked) => Promise<T>,
+  ): Promise<T> {
+    return this.db.transaction(async (trx) => {
+      const row = await this.repository.lockMember(brandId, memberId, trx);
+      if (!row) throw new MemberNotFoundError();
+      return work({ brandId, memberId, tx: trx, row, now: new Date() });
+    }, tx);
+  }
+
+  private async duplicateOf(m: Locked, dedupeKey: string): Promise<LedgerEntry | null> {
+    const existing = await this.repository.findEntryByDedupeKey(m.brandId, dedupeKey, m.tx);
+    if (existing && existing.memberId !== m.memberId) throw new DedupeKeyConflictError(dedupeKey);
+    return existing;
+  }
+
+  private async insertEntry(
+    m: Locked,
+    values: {
+      kind: LedgerKind;
+      amount: number;
+      reason: string;
+      source: LedgerSource;
+      sourceId: string | null;
+      ruleId: string | null;
+      actor: LedgerActor;
+      dedupeKey: string;
+      details: Record<string, unknown>;
+    },
+  ): Promise<LedgerEntry> {
+    const entry = await this.repository.insertEntry(
+      m.brandId,
+      {
+        memberId: m.memberId,
+        kind: values.kind,
+        amount: values.amount,
+        reason: values.reason,
+        source: values.source,
+        sourceId: values.sourceId,
+        ruleId: values.ruleId,
+        actorType: values.actor.type,
+        actorId: values.actor.id ?? null,
+        dedupeKey: values.dedupeKey,
+        details: values.details,
+      },
+      m.tx,
+    );
+    // Same key inserted by another member's transaction after our check.
+    if (!entry) throw new DedupeKeyConflictError(values.dedupeKey);
+    return entry;
+  }
+
+  /**
+   * Brings the locked member up to date before a debit: moves matured pending points into
+   * `balance` and expires lots past their expiry (same entries the sweep would write). Returns
+   * the member's remaining open lots (locked).
+   */
+  private async settle(m: Locked): Promise<PointLot[]> {
+    const lots = await this.repository.openLots(m.brandId, m.memberId, m.tx, { forUpdate: true });
+    const { overdue } = classifyLots(lots, m.now);
+    const heldNow = lots.reduce((sum, l) => sum + (isHeld(l, m.now) ? l.remaining : 0), 0);
+    const matured = m.row.pending - heldNow;
+    if (matured !== 0) {
+      m.row = await this.repository.updateBalance(
+        m.brandId,
+        m.memberId,
+        { balance: matured, pending: -matured },
+        m.tx,
+      );
+    }
+    if (overdue.length) await expireLocked(this.repository, this.outbox, m, overdue);
+    const gone = new Set(overdue.map((l) => l.id));
+    return lots.filter((l) => !gone.has(l.id));
+  }
+
+  /** Writes a credit entry and its lot (repaying debt first) and updates the totals. */
+  private async credit(
+    m: Locked,
+    input: {
+      kind: 'earn' | 'adjust';
+      points: number;
+      reason: string;
+      source: LedgerSource;
+      sourceId?: string;
+      ruleId?: string;
+      actor: LedgerActor;
+      dedupeKey: string;
+      earnedAt?: Date;
+      availableAt?: Date;
+      details?: Record<string, unknown>;
+    },
+  ): Promise<{ entry: LedgerEntry; lot: PointLot }> {
+    const program = await this.programs.get(m.brandId, m.tx);
+    if (m.row.pending > 0) {
+      // Mature held points first so the split stays exact.
+      const held = await this.repository.heldPoints(m.brandId, m.memberId, m.now, m.tx);
+      if (held !== m.row.pending) {
+        const matured = m.row.pending - held;
+        m.row = await this.repository.updateBalance(
+          m.brandId,
+          m.memberId,
+          { balance: matured, pending: -matured },
+          m.tx,
+        );
+      }
+    }
+    const earnedAt = input.earnedAt ?? m.now;
+    const availableAt =
+      input.availableAt ??
+      (input.source === 'order' && program.pendingDays > 0
+        ? new Date(earnedAt.getTime() + program.pendingDays * DAY_MS)
+        : earnedAt);
+    const expiresAt = computeExpiry(earnedAt, program.expiryMode, program.expiryMonths);
+    const { repaid, lotRemaining } = repayDebt(input.points, m.row.debt);
+    const entry = await this.insertEntry(m, {
+      kind: input.kind,
+      amount: input.points,
+      reason: input.reason,
+      source: input.source,
+      sourceId: input.sourceId ?? null,
+      ruleId: input.ruleId ?? null,
+      actor: input.actor,
+      dedupeKey: input.dedupeKey,
+      details: repaid ? { ...input.details, debtRepaid: repaid } : (input.details ?? {}),
+    });
+    const lot = await this.repository.insertLot(
+      m.brandId,
+      {
+        memberId: m.memberId,
+        earnEntryId: entry.id,
+        points: input.points,
+        remaining: lotRemaining,
+        earnedAt,
+        availableAt,
+        expiresAt,
+      },
+      m.tx,
+    );
+    const held = availableAt.getTime() > m.now.getTime();
+    m.row = await this.repository.updateBalance(
+      m.brandId,
+      m.memberId,
+      {
+        balance: held ? 0 : lotRemaining,
+        pending: held ? lotRemaining : 0,
+        debt: -repaid,
+        lifetimeEarned: input.kind === 'earn' ? input.points : 0,
+      },
+      m.tx,
+    );
+    return { entry, lot };
+  }
+
+  /** Writes a debit entry drawing spendable lots FIFO; InsufficientPointsError when short. */
+  private async debit(
+    m: Locked,
+    input: {
+      kind: 'redeem' | 'adjust';
+      points: number;
+      reason: string;
+      source: LedgerSource;
+      sourceId?: string;
+      actor: LedgerActor;
+      dedupeKey: string;
+      details?: Record<string, unknown>;
+    },
+  ): Promise<LedgerEntry> {
+    const lots = await this.settle(m);
+    const { spendable } = classifyLots(lots, m.now);
+    const plan = allocateFifo(spendable, input.points);
+    if (plan.shortfall > 0) throw new InsufficientPointsError(input.points, plan.taken);
+    const entry = await this.insertEntry(m, {
+      kind: input.kind,
+      amount: -input.points,
+      reason: input.reason,
+      source: input.source,
+      sourceId: input.sourceId ?? null,
+      ruleId: null,
+      actor: input.actor,
+      dedupeKey: input.dedupeKey,
+      details: input.details ?? {},
+    });
+    await this.repository.applyAllocations(m.brandId, entry.id, plan.allocations, m.tx);
+    m.row = await this.repository.updateBalance(
+      m.brandId,
+      m.memberId,
+      { balance: -input.points },
+      m.tx,
+    );
+    return entry;
+  }
+}
+
+/**
+ * Expires `lots` of a locked member: one `expire` entry per lot (dedupe `expire:<lotId>`),
+ * remaining → 0, expired_at set, totals updated, one `points.expired` event for the member.
+ * Shared by the sweep and by debits that find overdue lots.
+ */
+export async function expireLocked(
+  repository: LedgerRepository,
+  outbox: OutboxPublisher,
+  m: { brandId: string; memberId: string; tx: Executor; row: MemberBalanceRow; now: Date },
+  lots: PointLot[],
+): Promise<number> {
+  let fromBalance = 0;
+  let fromPending = 0;
+  const expired: { lotId: string; points: number; expiresAt: string | null }[] = [];
+  for (const lot of lots) {
+    if (lot.remaining <= 0 || lot.expiredAt) continue;
+    const entry = await repository.insertEntry(
+      m.brandId,
+      {
+        memberId: m.memberId,
+        kind: 'expire',
+        amount: -lot.remaining,
+        reason: 'points_expired',
+        source: 'expiry',
+        sourceId: lot.id,
+        ruleId: null,
+        actorType: 'system',
+        actorId: null,
+        dedupeKey: `expire:${lot.id}`,
+        details: { lotId: lot.id, expiresAt: lot.expiresAt?.toISOString() ?? null },
+      },
+      m.tx,
+    );
+    if (!entry) continue; // already expired by an earlier run (cannot happen under the lock)
+    await repository.applyAllocations(
+      m.brandId,
+      entry.id,
+      [{ lotId: lot.id, points: lot.remaining }],
+      m.tx,
+    );
+    if (isHeld(lot, m.now)) fromPending += lot.remaining;
+    else fromBalance += lot.remaining;
+    expired.push({
+      lotId: lot.id,
+      points: lot.remaining,
+      expiresAt: lot.expiresAt?.toISOString() ?? null,
+    });
+  }
+  await repository.markLotsExpired(
+    m.brandId,
+    lots.map((l) => l.id),
+    m.now,
+    m.tx,
+  );
+  const total = fromBalance + fromPending;
+  if (!total) return 0;
+  m.row = await repository.updateBalance(
+    m.brandId,
+    m.memberId,
+    { balance: -fromBalance, pending: -fromPending },
+    m.tx,
+  );
+  await outbox.publish(
+    m.tx,
+    m.brandId,
+    memberMessage(LEDGER_TOPICS.expired, m.memberId, {
+      memberId: m.memberId,
+      points: total,
+      lots: expired,
+      balance: m.row.balance,
+    }),
+  );
+  return total;
+}
+
+function assertWrite(points: number, reason: string, dedupeKey: string, allowZero = false): void {
+  if (!Number.isSafeInteger(points) || points < 0 || (!allowZero && points === 0))
+    throw new InvalidPointsError();
+  if (typeof reason !== 'string' || !reason.trim())
+    throw new InvalidPointsError('reason', 'is required');
+  if (typeof dedupeKey !== 'string' || !dedupeKey || dedupeKey.length > MAX_KEY_LENGTH)
+    throw new InvalidPointsError('dedupeKey', `must be 1-${MAX_KEY_LENGTH} characters`);
+}
