@@ -6,3 +6,7 @@ export * from './coupons';
 export * from './dto/coupon-checkout.request.dto';
 export * from './dto/coupon-template.request.dto';
 export * from './dto/coupon.response.dto';
+export * from './rewards.repository';
+export * from './rewards.service';
+export * from './dto/reward.request.dto';
+export * from './dto/reward.response.dto';
