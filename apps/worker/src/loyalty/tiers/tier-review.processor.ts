@@ -1,5 +1,6 @@
-import { InjectQueue, Process, Processor } from '@nestjs/bull';
+import { Process, Processor, getQueueToken } from '@nestjs/bull';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Job, Queue } from 'bull';
 import { QUEUES } from '@app/common';
 import { type ReviewRunResult, TierReviewService } from '@app/loyalty';
@@ -27,20 +28,24 @@ export class TierReviewProcessor {
   }
 }
 
-/** Schedules the repeatable daily review (one schedule however many workers run). */
+/**
+ * Schedules the repeatable daily review (one schedule however many workers run). The queue is
+ * registered by the worker module, so it is looked up across modules rather than injected here.
+ */
 @Injectable()
 export class TierReviewScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(TierReviewScheduler.name);
 
-  constructor(@InjectQueue(QUEUES.tierReview) private readonly queue: Queue) {}
+  constructor(@Inject(ModuleRef) private readonly moduleRef: ModuleRef) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const job of await this.queue.getRepeatableJobs()) {
+    const queue = this.moduleRef.get<Queue>(getQueueToken(QUEUES.tierReview), { strict: false });
+    for (const job of await queue.getRepeatableJobs()) {
       if (job.name === TIER_REVIEW_JOB && job.cron !== TIER_REVIEW_CRON) {
-        await this.queue.removeRepeatableByKey(job.key);
+        await queue.removeRepeatableByKey(job.key);
       }
     }
-    await this.queue.add(
+    await queue.add(
       TIER_REVIEW_JOB,
       {},
       { repeat: { cron: TIER_REVIEW_CRON, tz: 'UTC' }, removeOnComplete: 50, removeOnFail: 50 },
