@@ -7,6 +7,7 @@ import { OutboxModule, OutboxPublisher } from '@app/outbox';
 import { createTestContext, type TestContext } from '@app/testing';
 import { createBrandWithOwner, unique } from '../../../../test/support/factories';
 import { buildDrainer } from '../../../../test/support/outbox-testing';
+import { LedgerInvariants, LedgerModule, LedgerService } from '../ledger';
 import { TierEvaluationConsumer } from './tier-evaluation.consumer';
 import { addDays, addMonths } from './tier-maths';
 import { TierReviewService } from './tier-review.service';
@@ -35,6 +36,7 @@ describe('TiersService and TierReviewService (integration)', () => {
         DbModule,
         OutboxModule,
         IdentityModule,
+        LedgerModule,
         TiersModule,
       ],
       providers: [TierEvaluationConsumer],
@@ -319,5 +321,28 @@ describe('TiersService and TierReviewService (integration)', () => {
     });
     expect(await review.runDue({ asOf, batchSize: 2 })).toMatchObject({ reviewed: 3, kept: 3 });
     expect(await review.runDue({ asOf, batchSize: 2 })).toMatchObject({ reviewed: 0 });
+  });
+
+  it('counts behaviour-rule earns of the window as engagement points (ledger invariants hold)', async () => {
+    const ledger = moduleRef.get(LedgerService);
+    const memberId = await newMember();
+    const earn = (points: number, source: 'rule' | 'staff' | 'order', earnedAt: Date) =>
+      ledger.earn(brandId, memberId, {
+        points,
+        reason: `test_${source}`,
+        source,
+        actor: { type: 'system' },
+        dedupeKey: `tiers-test:${unique()}`,
+        earnedAt,
+      });
+    await earn(40, 'rule', new Date(Date.now() - 30 * DAY));
+    await earn(25, 'rule', new Date(Date.now() - DAY));
+    await earn(500, 'rule', addMonths(new Date(), -13)); // outside the window
+    await earn(300, 'staff', new Date(Date.now() - DAY)); // not engagement
+    await earn(200, 'order', new Date(Date.now() - DAY)); // not engagement
+    const status = await tiers.status(brandId, memberId);
+    expect(status.stats).toEqual({ spendMinor: 0, orders: 0, engagementPoints: 65 });
+    expect(status.progress?.engagementPoints).toEqual({ have: 65, need: 0, remaining: 0 });
+    expect(await moduleRef.get(LedgerInvariants).check(brandId)).toEqual([]);
   });
 });
