@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@app/identity';
 import { RewardsModule } from '@app/loyalty';
 import { CouponTemplatesController } from './rewards/coupon-templates.controller';
 import { MeRewardsController } from './rewards/me-rewards.controller';
@@ -7,7 +8,8 @@ import { StorefrontCouponsController } from './rewards/storefront-coupons.contro
 
 /** HTTP surface of the loyalty rewards (controllers only; logic lives in @app/loyalty). */
 @Module({
-  imports: [RewardsModule],
+  // IdentityModule: the auth guards of the controllers.
+  imports: [IdentityModule, RewardsModule],
   controllers: [
     CouponTemplatesController,
     StorefrontCouponsController,
