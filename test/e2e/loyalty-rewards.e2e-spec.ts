@@ -105,6 +105,34 @@ describe('loyalty rewards and coupons (e2e)', () => {
       'principal_not_allowed',
     );
 
+    expectErrorBody(
+      await api
+        .http()
+        .delete(`/v1/rewards/${id}`)
+        .set('authorization', bearer(moderator.tokens.accessToken)),
+      403,
+      'insufficient_role',
+    );
+    await api
+      .http()
+      .delete(`/v1/rewards/${id}`)
+      .set('authorization', bearer(marketer.tokens.accessToken))
+      .expect(204);
+    const retired = await api
+      .http()
+      .get(`/v1/rewards/${id}`)
+      .set('authorization', bearer(a.owner.accessToken))
+      .expect(200);
+    expect(retired.body).toMatchObject({ active: false });
+    const catalogue = await api
+      .http()
+      .get('/v1/me/rewards')
+      .set('authorization', bearer(a.memberTokens.accessToken))
+      .expect(200);
+    expect((catalogue.body as { items: { id: string }[] }).items.map((r) => r.id)).not.toContain(
+      id,
+    );
+
     const [entry] = await api.db.db
       .select()
       .from(auditLog)
@@ -287,16 +315,12 @@ describe('loyalty rewards and coupons (e2e)', () => {
     });
 
     const redeem = (orderId: string) =>
-      api
-        .http()
-        .post('/v1/coupons/redeem')
-        .set('x-api-key', key)
-        .send({
-          code: redemption.coupon.code,
-          memberId: a.member.id,
-          orderId,
-          orderSubtotalMinor: 1999,
-        });
+      api.http().post('/v1/coupons/redeem').set('x-api-key', key).send({
+        code: redemption.coupon.code,
+        memberId: a.member.id,
+        orderId,
+        orderSubtotalMinor: 1999,
+      });
     const used = await redeem('order-1').expect(200);
     expect(used.body).toMatchObject({ orderId: 'order-1', discountMinor: 199 });
     expect((await redeem('order-1').expect(200)).body).toEqual(used.body);
@@ -486,6 +510,24 @@ describe('loyalty rewards and coupons (e2e)', () => {
       404,
       'loyalty.coupon_not_found',
     );
+    expectErrorBody(
+      await api.http().delete(`/v1/coupon-templates/${templateId}`).set('authorization', bOwner),
+      404,
+      'loyalty.coupon_template_not_found',
+    );
+    // Retiring the template makes its codes inactive at checkout.
+    await api
+      .http()
+      .delete(`/v1/coupon-templates/${templateId}`)
+      .set('authorization', bearer(a.owner.accessToken))
+      .expect(204);
+    const retired = await api
+      .http()
+      .post('/v1/coupons/validate')
+      .set('x-api-key', a.apiKey.key)
+      .send({ code, memberId: a.member.id, orderSubtotalMinor: 1000 })
+      .expect(200);
+    expect(retired.body).toMatchObject({ valid: false, reason: 'inactive' });
     const bList = await api
       .http()
       .get('/v1/me/rewards')

@@ -168,6 +168,11 @@ export class RewardsService {
     });
   }
 
+  /** Retires a reward (`active: false`); history and issued coupons stay. Idempotent. */
+  async deactivate(actor: StaffActor, id: string): Promise<Reward> {
+    return this.update(actor, id, { active: false });
+  }
+
   async getById(brandId: string, id: string): Promise<Reward> {
     const found = await this.rewards.findById(brandId, id);
     if (!found) throw new RewardNotFoundError();

@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   Headers,
   HttpCode,
@@ -15,6 +16,7 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -108,6 +110,21 @@ export class CouponTemplatesController {
     return CouponTemplateResponseDto.from(
       await this.templates.update({ brandId: staff.brandId, id: staff.id, requestId }, id, body),
     );
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Retire a coupon template (owner/marketer, audited): sets active false, keeps history',
+  })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async remove(
+    @CurrentPrincipal() staff: StaffPrincipal,
+    @RequestId() requestId: string,
+    @Param('id', ParseUuidPipe) id: string,
+  ): Promise<void> {
+    await this.templates.deactivate({ brandId: staff.brandId, id: staff.id, requestId }, id);
   }
 
   @Post(':id/issue')

@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   Headers,
   HttpCode,
@@ -16,6 +17,7 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNoContentResponse,
   ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -109,6 +111,22 @@ export class RewardsController {
     return RewardResponseDto.from(
       await this.rewards.update({ brandId: staff.brandId, id: staff.id, requestId }, id, body),
     );
+  }
+
+  @Delete(':id')
+  @StaffAuth('owner', 'marketer')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Retire a reward (owner/marketer, audited): sets active false, keeps history',
+  })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async remove(
+    @CurrentPrincipal() staff: StaffPrincipal,
+    @RequestId() requestId: string,
+    @Param('id', ParseUuidPipe) id: string,
+  ): Promise<void> {
+    await this.rewards.deactivate({ brandId: staff.brandId, id: staff.id, requestId }, id);
   }
 
   @Get(':id/redemptions')

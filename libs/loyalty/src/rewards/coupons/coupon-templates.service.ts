@@ -122,6 +122,11 @@ export class CouponTemplatesService {
     });
   }
 
+  /** Retires a template (`active: false`): its codes stop validating; history stays. Idempotent. */
+  async deactivate(actor: StaffActor, id: string): Promise<CouponTemplate> {
+    return this.update(actor, id, { active: false });
+  }
+
   async getById(brandId: string, id: string): Promise<CouponTemplate> {
     const found = await this.templates.findById(brandId, id);
     if (!found) throw new CouponTemplateNotFoundError();
