@@ -12,6 +12,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     createFastifyAdapter(config),
     {
       bufferLogs: true,
+      // Signed storefront requests (ADR 0008) are verified over the exact bytes received.
+      rawBody: true,
     },
   );
   await configureApp(app, config);

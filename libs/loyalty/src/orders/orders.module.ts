@@ -1,5 +1,28 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@app/identity';
+import { LedgerModule, LedgerRepository } from '../ledger';
+import { OrdersRepository } from './orders.repository';
+import { OrdersService } from './orders.service';
+import { BirthdayPointsService } from './rules/birthday-points.service';
+import { EarningRulesService } from './rules/earning-rules.service';
+import { SignedStorefrontRequestGuard } from './signing/signed-storefront-request.guard';
 
-/** Orders part of the loyalty context (services and repositories shared by api and worker). */
-@Module({ providers: [], exports: [] })
+const exported = [
+  OrdersService,
+  EarningRulesService,
+  BirthdayPointsService,
+  SignedStorefrontRequestGuard,
+];
+
+/**
+ * Orders part of the loyalty context: order ingestion and refunds, earning rules (purchase and
+ * behaviour), signed storefront requests. Needs the global ConfigModule, DbModule, RedisModule
+ * and OutboxModule.
+ */
+@Module({
+  imports: [IdentityModule, LedgerModule],
+  // LedgerRepository is stateless: we take the member lock with it before counting rule caps.
+  providers: [OrdersRepository, LedgerRepository, ...exported],
+  exports: [...exported, IdentityModule],
+})
 export class OrdersModule {}

@@ -1,0 +1,42 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BEHAVIOUR_TOPICS, type BehaviourKind, EarningRulesService } from '@app/loyalty';
+import { type OutboxConsumer, OutboxHandler, type OutboxMessage } from '@app/outbox';
+
+/** Which rule a topic fires and the natural key that makes the award happen once. */
+const ROUTES: Record<
+  string,
+  { kind: BehaviourKind; key: (p: Record<string, unknown>) => unknown }
+> = {
+  [BEHAVIOUR_TOPICS.memberRegistered]: { kind: 'signup', key: (p) => p.memberId },
+  [BEHAVIOUR_TOPICS.profileCompleted]: { kind: 'profile_completed', key: (p) => p.memberId },
+  [BEHAVIOUR_TOPICS.reviewApproved]: { kind: 'review_approved', key: (p) => p.reviewId },
+  [BEHAVIOUR_TOPICS.postApproved]: { kind: 'post_approved', key: (p) => p.postId },
+};
+
+/**
+ * Behaviour points from domain events: sign-up, profile completed, review approved, post approved.
+ * Idempotent through the award's dedupe key `rule:<kind>:<natural key>` (a member signs up once,
+ * a review is approved once), so redelivery or a second approval awards nothing twice.
+ */
+@OutboxHandler()
+@Injectable()
+export class BehaviourPointsConsumer implements OutboxConsumer {
+  readonly name = 'loyalty.behaviour-points';
+  readonly topics = Object.keys(ROUTES);
+
+  constructor(@Inject(EarningRulesService) private readonly rules: EarningRulesService) {}
+
+  async handle(message: OutboxMessage): Promise<void> {
+    const route = ROUTES[message.topic];
+    const memberId = message.payload.memberId;
+    const naturalKey = route?.key(message.payload);
+    if (!route || typeof memberId !== 'string' || typeof naturalKey !== 'string') return;
+    await this.rules.awardBehaviour(message.brandId, memberId, {
+      kind: route.kind,
+      dedupeKey: `rule:${route.kind}:${naturalKey}`,
+      sourceId: naturalKey,
+      actor: { type: 'system' },
+      details: { messageId: message.id, topic: message.topic },
+    });
+  }
+}
