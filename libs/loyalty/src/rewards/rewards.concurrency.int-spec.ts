@@ -12,7 +12,7 @@ import {
 } from '@app/db';
 import { type DomainError } from '@app/common';
 import { BrandsService, MembersService } from '@app/identity';
-import { OutboxModule } from '@app/outbox';
+import { OutboxModule, realtimeRooms } from '@app/outbox';
 import { createTestContext, type TestContext } from '@app/testing';
 import {
   DEFAULT_PASSWORD,
@@ -242,6 +242,24 @@ describe('rewards and coupons under concurrency (Postgres, separate connections)
     });
     expect(again).toMatchObject({ duplicate: true, coupon: { id: first.coupon!.id } });
     expect(first.redemption.couponId).toBe(first.coupon!.id);
+    // reward.redeemed goes to the member's socket room (and, by topic, to the brand's webhooks).
+    const [message] = await ctx.db.db
+      .select()
+      .from(outboxMessages)
+      .where(
+        and(
+          eq(outboxMessages.brandId, brandId),
+          eq(outboxMessages.topic, 'reward.redeemed'),
+          sql`${outboxMessages.payload}->>'redemptionId' = ${first.redemption.id}`,
+        ),
+      );
+    expect(message.payload).toMatchObject({
+      memberId,
+      rewardId: reward.id,
+      points: 60,
+      couponId: first.coupon!.id,
+    });
+    expect(realtimeRooms({ ...message, attempts: 1 }).rooms).toEqual([`member:${memberId}`]);
     const validation = await couponsService.validate(brandId, {
       code: first.coupon!.code,
       memberId,

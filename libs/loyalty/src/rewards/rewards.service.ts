@@ -246,9 +246,10 @@ export class RewardsService {
 
   /**
    * Redeems a reward for points in ONE transaction: the redemption row (unique on the member's
-   * Idempotency-Key), the member lock, tier gate, per-member limit (counted under the lock), one
-   * unit of stock (guarded UPDATE), the points spend (dedupe `redemption:<id>`), the coupon for
-   * coupon rewards, and the `reward.redeemed` outbox message. A retry with the same key returns
+   * Idempotency-Key), the member lock, tier gate, per-member limit (counted under the lock), the
+   * points spend at the price read before the transaction (dedupe `redemption:<id>`), one unit
+   * of stock (guarded UPDATE), the coupon for coupon rewards, and the `reward.redeemed` outbox
+   * message. Lock order everywhere: member → reward → coupon template. A retry with the same key returns
    * the same redemption; a failure leaves nothing behind.
    */
   async redeem(
@@ -263,6 +264,8 @@ export class RewardsService {
     if (!reward) throw new RewardNotFoundError();
     const now = new Date();
     if (!reward.active || !inWindow(reward, now)) throw new RewardUnavailableError();
+    // Fast refusal once sold out; the guarded UPDATE below is what actually protects the stock.
+    if (reward.stock === 0) throw new RewardOutOfStockError();
     try {
       return await this.db.transaction(async (tx) => {
         const redemption = await this.rewards.insertRedemption(
@@ -285,22 +288,24 @@ export class RewardsService {
           if (used >= reward.perMemberLimit)
             throw new RewardLimitReachedError(reward.perMemberLimit);
         }
-        const taken = await this.rewards.takeStock(brandId, rewardId, tx);
-        if (!taken) throw new RewardOutOfStockError();
         const { entry } = await this.ledger.spend(
           brandId,
           memberId,
           {
-            points: taken.costPoints,
+            points: reward.costPoints,
             reason: 'reward_redeemed',
             source: 'redemption',
             sourceId: redemption.id,
             actor: { type: 'member', id: memberId },
             dedupeKey: `redemption:${redemption.id}`,
-            details: { rewardId, rewardName: taken.name },
+            details: { rewardId, rewardName: reward.name },
           },
           tx,
         );
+        // Stock last: the reward row stays locked (by this UPDATE) only from here to commit, so
+        // concurrent redeemers of one reward serialise on the shortest possible section.
+        const taken = await this.rewards.takeStock(brandId, rewardId, tx);
+        if (!taken) throw new RewardOutOfStockError();
         let coupon: Coupon | null = null;
         if (taken.type === 'coupon' && taken.couponTemplateId) {
           ({ coupon } = await this.coupons.issue(
