@@ -345,4 +345,27 @@ describe('TiersService and TierReviewService (integration)', () => {
     expect(status.progress?.engagementPoints).toEqual({ have: 65, need: 0, remaining: 0 });
     expect(await moduleRef.get(LedgerInvariants).check(brandId)).toEqual([]);
   });
+
+  it('two reviews running at once review each due member once: one warning each', async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, () => newMember()));
+    const start = new Date(Date.now() - 500 * DAY);
+    for (const id of ids) {
+      await order(id, 30_000, start);
+      await order(id, 30_000, addDays(start, 1));
+      await tiers.evaluate(brandId, id, { asOf: addDays(start, 2) });
+    }
+    const asOf = new Date(Date.now() - 60 * DAY);
+    const [a, b] = await Promise.all([
+      review.runDue({ asOf, batchSize: 2 }),
+      review.runDue({ asOf, batchSize: 2 }),
+    ]);
+    expect(a.reviewed + b.reviewed).toBe(6);
+    expect(a.warned + b.warned).toBe(6);
+    for (const id of ids) {
+      expect((await events(id)).map((e) => e.topic)).toEqual([
+        'tier.upgraded',
+        'tier.downgrade_warning',
+      ]);
+    }
+  });
 });
