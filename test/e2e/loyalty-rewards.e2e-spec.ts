@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { auditLog, coupons, rewards } from '@app/db';
 import { LedgerService } from '@app/loyalty';
+import { signStorefrontRequest } from '../support/storefront-signing';
 import {
   type ApiHarness,
   bootApi,
@@ -42,6 +43,21 @@ describe('loyalty rewards and coupons (e2e)', () => {
   });
 
   afterAll(() => api?.close());
+
+  let seq = 0;
+  /** A signed storefront call; timestamps vary so identical bodies are not replays of each other. */
+  const storefront = (path: string, key: string, body: unknown) => {
+    const raw = JSON.stringify(body);
+    seq += 1;
+    const headers = signStorefrontRequest({
+      apiKey: key,
+      method: 'POST',
+      path,
+      body: raw,
+      timestamp: Math.floor(Date.now() / 1000) - (seq % 250),
+    });
+    return api.http().post(path).set(headers).send(raw);
+  };
 
   const createTemplate = (token: string, body: Record<string, unknown>) =>
     api.http().post('/v1/coupon-templates').set('authorization', bearer(token)).send(body);
@@ -198,12 +214,45 @@ describe('loyalty rewards and coupons (e2e)', () => {
       400,
       'validation_failed',
     );
-    const validate = await api
-      .http()
-      .post('/v1/coupons/validate')
-      .set('x-api-key', a.apiKey.key)
-      .send({ code: 'ABCDE-FGHJK', orderSubtotalMinor: -5 });
+    const validate = await storefront('/v1/coupons/validate', a.apiKey.key, {
+      code: 'ABCDE-FGHJK',
+      orderSubtotalMinor: -5,
+    });
     expectErrorBody(validate, 400, 'validation_failed');
+
+    // Checkout calls are signed like order ingestion: unsigned, badly signed or replayed → 401.
+    const body = { code: 'ABCDE-FGHJK', orderId: 'o-1', orderSubtotalMinor: 100 };
+    expectErrorBody(
+      await api.http().post('/v1/coupons/redeem').set('x-api-key', a.apiKey.key).send(body),
+      401,
+      'loyalty.signature_missing',
+    );
+    const raw = JSON.stringify(body);
+    const headers = signStorefrontRequest({
+      apiKey: a.apiKey.key,
+      method: 'POST',
+      path: '/v1/coupons/redeem',
+      body: raw,
+    });
+    expectErrorBody(
+      await api
+        .http()
+        .post('/v1/coupons/redeem')
+        .set(headers)
+        .send(JSON.stringify({ ...body, orderSubtotalMinor: 1 })),
+      401,
+      'loyalty.signature_invalid',
+    );
+    expectErrorBody(
+      await api.http().post('/v1/coupons/redeem').set(headers).send(raw),
+      404,
+      'loyalty.coupon_not_found',
+    );
+    expectErrorBody(
+      await api.http().post('/v1/coupons/redeem').set(headers).send(raw),
+      401,
+      'loyalty.request_replayed',
+    );
   });
 
   it('a member redeems a coupon reward: idempotent, spends once, gets a code that checks out once', async () => {
@@ -284,7 +333,7 @@ describe('loyalty rewards and coupons (e2e)', () => {
     // Storefront checkout with the code.
     const key = a.apiKey.key;
     const validate = (body: Record<string, unknown>) =>
-      api.http().post('/v1/coupons/validate').set('x-api-key', key).send(body).expect(200);
+      storefront('/v1/coupons/validate', key, body).expect(200);
     expect(
       (
         await validate({
@@ -315,7 +364,7 @@ describe('loyalty rewards and coupons (e2e)', () => {
     });
 
     const redeem = (orderId: string) =>
-      api.http().post('/v1/coupons/redeem').set('x-api-key', key).send({
+      storefront('/v1/coupons/redeem', key, {
         code: redemption.coupon.code,
         memberId: a.member.id,
         orderId,
@@ -409,17 +458,12 @@ describe('loyalty rewards and coupons (e2e)', () => {
 
     // free_item: worth the free product's unit price when the cart carries it.
     const code = (first.body as { code: string }).code;
-    const check = await api
-      .http()
-      .post('/v1/coupons/validate')
-      .set('x-api-key', a.apiKey.key)
-      .send({
-        code,
-        memberId: a.member.id,
-        orderSubtotalMinor: 3000,
-        lines: [{ productId: 'sku-sample', quantity: 1, unitPriceMinor: 750 }],
-      })
-      .expect(200);
+    const check = await storefront('/v1/coupons/validate', a.apiKey.key, {
+      code,
+      memberId: a.member.id,
+      orderSubtotalMinor: 3000,
+      lines: [{ productId: 'sku-sample', quantity: 1, unitPriceMinor: 750 }],
+    }).expect(200);
     expect(check.body).toMatchObject({ valid: true, discountMinor: 750, kind: 'free_item' });
     const issued = await api.db.db
       .select()
@@ -494,19 +538,19 @@ describe('loyalty rewards and coupons (e2e)', () => {
       404,
       'loyalty.reward_not_found',
     );
-    const foreign = await api
-      .http()
-      .post('/v1/coupons/validate')
-      .set('x-api-key', b.apiKey.key)
-      .send({ code, memberId: a.member.id, orderSubtotalMinor: 1000 })
-      .expect(200);
+    const foreign = await storefront('/v1/coupons/validate', b.apiKey.key, {
+      code,
+      memberId: a.member.id,
+      orderSubtotalMinor: 1000,
+    }).expect(200);
     expect(foreign.body).toMatchObject({ valid: false, reason: 'not_found' });
     expectErrorBody(
-      await api
-        .http()
-        .post('/v1/coupons/redeem')
-        .set('x-api-key', b.apiKey.key)
-        .send({ code, memberId: a.member.id, orderId: 'b-1', orderSubtotalMinor: 1000 }),
+      await storefront('/v1/coupons/redeem', b.apiKey.key, {
+        code,
+        memberId: a.member.id,
+        orderId: 'b-1',
+        orderSubtotalMinor: 1000,
+      }),
       404,
       'loyalty.coupon_not_found',
     );
@@ -521,12 +565,11 @@ describe('loyalty rewards and coupons (e2e)', () => {
       .delete(`/v1/coupon-templates/${templateId}`)
       .set('authorization', bearer(a.owner.accessToken))
       .expect(204);
-    const retired = await api
-      .http()
-      .post('/v1/coupons/validate')
-      .set('x-api-key', a.apiKey.key)
-      .send({ code, memberId: a.member.id, orderSubtotalMinor: 1000 })
-      .expect(200);
+    const retired = await storefront('/v1/coupons/validate', a.apiKey.key, {
+      code,
+      memberId: a.member.id,
+      orderSubtotalMinor: 1000,
+    }).expect(200);
     expect(retired.body).toMatchObject({ valid: false, reason: 'inactive' });
     const bList = await api
       .http()

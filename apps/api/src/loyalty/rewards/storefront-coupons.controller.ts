@@ -7,24 +7,23 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import {
-  ApiKeyAuth,
-  type ApiKeyPrincipal,
-  CurrentPrincipal,
-  ErrorResponseDto,
-} from '@app/identity';
+import { type ApiKeyPrincipal, CurrentPrincipal, ErrorResponseDto } from '@app/identity';
 import {
   CouponRedemptionResponseDto,
   CouponValidationResponseDto,
   CouponsService,
   RedeemCouponRequestDto,
+  SignedStorefrontRequest,
   ValidateCouponRequestDto,
   formatCouponCode,
 } from '@app/loyalty';
 
-/** Checkout endpoints for storefronts (API key). */
+/**
+ * Checkout endpoints for storefronts: API key plus a fresh HMAC signature (ADR 0008), like order
+ * ingestion, so a captured redeem cannot be replayed.
+ */
 @ApiTags('coupons')
-@ApiKeyAuth()
+@SignedStorefrontRequest()
 @Controller('v1/coupons')
 export class StorefrontCouponsController {
   constructor(@Inject(CouponsService) private readonly coupons: CouponsService) {}
