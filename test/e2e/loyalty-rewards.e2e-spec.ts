@@ -219,6 +219,15 @@ describe('loyalty rewards and coupons (e2e)', () => {
       orderSubtotalMinor: -5,
     });
     expectErrorBody(validate, 400, 'validation_failed');
+    expectErrorBody(
+      await storefront('/v1/coupons/validate', a.apiKey.key, {
+        code: 'ABCDE-FGHJK',
+        orderSubtotalMinor: 100,
+        currency: 'JPY',
+      }),
+      400,
+      'loyalty.currency_mismatch',
+    );
 
     // Checkout calls are signed like order ingestion: unsigned, badly signed or replayed → 401.
     const body = { code: 'ABCDE-FGHJK', orderId: 'o-1', orderSubtotalMinor: 100 };

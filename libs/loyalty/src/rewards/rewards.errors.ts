@@ -23,6 +23,7 @@ export enum RewardsErrorCode {
   CouponNotFound = 'loyalty.coupon_not_found',
   CouponAlreadyRedeemed = 'loyalty.coupon_already_redeemed',
   MemberNotFound = 'loyalty.member_not_found',
+  CurrencyMismatch = 'loyalty.currency_mismatch',
 }
 
 export class RewardNotFoundError extends NotFoundError {
@@ -157,4 +158,15 @@ export function couponRejectionError(reason: CouponRejection): DomainError {
   if (reason === 'not_found') return new CouponNotFoundError();
   if (reason === 'already_redeemed') return new CouponAlreadyRedeemedError();
   return new CouponRejectedError(reason);
+}
+
+/** The cart is in another currency than the brand's programme (same code as order ingestion). */
+export class CouponCurrencyMismatchError extends ValidationError {
+  constructor(expected: string, got: string) {
+    super(
+      `Cart currency ${got} is not the programme currency ${expected}`,
+      { fields: { currency: [`must be ${expected}`] }, expected, got },
+      RewardsErrorCode.CurrencyMismatch,
+    );
+  }
 }

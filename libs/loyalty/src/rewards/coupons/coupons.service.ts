@@ -10,7 +10,9 @@ import {
   pageSize,
 } from '@app/identity';
 import { OutboxPublisher } from '@app/outbox';
+import { LoyaltyProgramService } from '../../ledger/loyalty-program.service';
 import {
+  CouponCurrencyMismatchError,
   CouponMemberCapReachedError,
   CouponTemplateExhaustedError,
   CouponTemplateInactiveError,
@@ -50,6 +52,8 @@ export interface CheckoutRequest {
   memberId?: string;
   orderSubtotalMinor: number;
   lines?: OrderLineInput[];
+  /** ISO 4217; when given it must be the programme currency (400 otherwise). */
+  currency?: string;
 }
 
 export interface CouponValidation {
@@ -80,7 +84,15 @@ export class CouponsService {
     @Inject(OutboxPublisher) private readonly outbox: OutboxPublisher,
     @Inject(MembersService) private readonly members: MembersService,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
+    @Inject(LoyaltyProgramService) private readonly programs: LoyaltyProgramService,
   ) {}
+
+  /** Amounts are minor units of the programme currency: a cart in another one is malformed. */
+  private async assertCurrency(brandId: string, currency: string | undefined): Promise<void> {
+    if (currency === undefined) return;
+    const expected = (await this.programs.get(brandId)).currency;
+    if (currency !== expected) throw new CouponCurrencyMismatchError(expected, currency);
+  }
 
   /**
    * Staff hands a member a code (owner/marketer, audited). Idempotent on the caller's
@@ -189,6 +201,7 @@ export class CouponsService {
 
   /** Checkout pre-flight: never writes; business rejections come back as `valid: false`. */
   async validate(brandId: string, input: CheckoutRequest): Promise<CouponValidation> {
+    await this.assertCurrency(brandId, input.currency);
     const code = normalizeCouponCode(input.code);
     const coupon = code ? await this.coupons.findByCode(brandId, code) : null;
     const template = coupon ? await this.templates.findById(brandId, coupon.templateId) : null;
@@ -215,6 +228,7 @@ export class CouponsService {
     brandId: string,
     input: CheckoutRequest & { orderId: string },
   ): Promise<CouponRedemption> {
+    await this.assertCurrency(brandId, input.currency);
     const code = normalizeCouponCode(input.code);
     if (!code) throw couponRejectionError('not_found');
     try {

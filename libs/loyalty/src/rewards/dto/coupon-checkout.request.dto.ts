@@ -73,7 +73,11 @@ export class ValidateCouponRequestDto {
   @Type(() => CheckoutLineDto)
   lines?: CheckoutLineDto[];
 
-  @ApiPropertyOptional({ example: 'EUR', description: 'ISO 4217 (informative)' })
+  @ApiPropertyOptional({
+    example: 'EUR',
+    description:
+      'ISO 4217; must be the programme currency when given (400 loyalty.currency_mismatch)',
+  })
   @IsOptional()
   @Matches(/^[A-Z]{3}$/)
   currency?: string;
