@@ -4,6 +4,7 @@ export const QUEUES = {
   birthdayPoints: 'birthday-points',
   pointsExpiry: 'points-expiry',
   tierReview: 'tier-review',
+  couponExpiry: 'coupon-expiry',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

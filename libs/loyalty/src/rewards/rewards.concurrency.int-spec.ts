@@ -409,4 +409,57 @@ describe('rewards and coupons under concurrency (Postgres, separate connections)
       .where(and(eq(couponTemplates.brandId, brandId), eq(couponTemplates.id, capped.id)));
     expect(t.issuedCount).toBe(4);
   });
+  it('the expiry sweep marks issued codes past their expiry, in batches, idempotently', async () => {
+    const memberId = await member();
+    const template = await templates.create(staff, {
+      name: 'short',
+      kind: 'amount_off',
+      value: 100,
+      validDays: 1,
+    });
+    const issued = await Promise.all(
+      [0, 1, 2].map((i) =>
+        couponsService.issue(brandId, {
+          templateId: template.id,
+          memberId,
+          source: 'test',
+          sourceId: `exp-${i}`,
+        }),
+      ),
+    );
+    const past = issued.slice(0, 2).map((r) => r.coupon.id);
+    await ctx.db.db
+      .update(coupons)
+      .set({ expiresAt: new Date(Date.now() - 60_000) })
+      .where(
+        and(
+          eq(coupons.brandId, brandId),
+          sql`${coupons.id} in (${sql.join(
+            past.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})`,
+        ),
+      );
+    expect(await couponsService.expireDue({ batchSize: 1 })).toEqual({ expired: 2 });
+    expect(await couponsService.expireDue()).toEqual({ expired: 0 });
+    const rows = await ctx.db.db
+      .select({ id: coupons.id, status: coupons.status })
+      .from(coupons)
+      .where(and(eq(coupons.brandId, brandId), eq(coupons.templateId, template.id)));
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.status]))).toEqual({
+      [past[0]]: 'expired',
+      [past[1]]: 'expired',
+      [issued[2].coupon.id]: 'issued',
+    });
+    const listed = await couponsService.listForMember(brandId, memberId, { status: 'expired' });
+    expect(listed.items.map((c) => c.id).sort()).toEqual([...past].sort());
+    await expect(
+      couponsService.redeem(brandId, {
+        code: issued[0].coupon.code,
+        memberId,
+        orderId: 'late',
+        orderSubtotalMinor: 1000,
+      }),
+    ).rejects.toMatchObject({ code: 'loyalty.coupon_expired' });
+  });
 });

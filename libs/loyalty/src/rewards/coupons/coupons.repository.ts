@@ -118,6 +118,25 @@ export class CouponsRepository {
     return row ?? null;
   }
 
+  /**
+   * System sweep across brands: marks up to `limit` issued codes past their expiry as `expired`
+   * (oldest first). SKIP LOCKED lets several workers sweep side by side, and the status guard
+   * makes a re-run a no-op, so the sweep is idempotent and resumable.
+   */
+  async expireDue(now: Date, limit: number, tx?: Executor): Promise<number> {
+    const result = await (tx ?? this.client.db).execute(sql`
+      update coupons c set status = 'expired'
+        from (
+          select brand_id, id from coupons
+           where status = 'issued' and expires_at <= ${now}
+           order by expires_at
+           limit ${limit}
+           for update skip locked
+        ) due
+       where c.brand_id = due.brand_id and c.id = due.id and c.status = 'issued'`);
+    return result.rowCount ?? 0;
+  }
+
   async listForMember(
     brandId: string,
     memberId: string,

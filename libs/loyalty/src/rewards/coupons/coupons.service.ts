@@ -199,6 +199,21 @@ export class CouponsService {
     }, tx);
   }
 
+  /**
+   * Marks issued codes past their expiry as `expired`, in batches (worker job). Checkout already
+   * refuses them by date; this keeps stored statuses true for lists and analytics.
+   */
+  async expireDue(options: { asOf?: Date; batchSize?: number } = {}): Promise<{ expired: number }> {
+    const now = options.asOf ?? new Date();
+    const batch = Math.min(Math.max(options.batchSize ?? 1000, 1), 10_000);
+    let expired = 0;
+    for (;;) {
+      const n = await this.coupons.expireDue(now, batch);
+      expired += n;
+      if (n < batch) return { expired };
+    }
+  }
+
   /** Checkout pre-flight: never writes; business rejections come back as `valid: false`. */
   async validate(brandId: string, input: CheckoutRequest): Promise<CouponValidation> {
     await this.assertCurrency(brandId, input.currency);
