@@ -589,4 +589,45 @@ describe('loyalty rewards and coupons (e2e)', () => {
       rewardId,
     );
   });
+  it('10 concurrent HTTP redemptions with one Idempotency-Key: one 201, the rest 200 with the same body', async () => {
+    const reward = await createReward(a.owner.accessToken, {
+      type: 'service',
+      name: 'Gift wrap',
+      costPoints: 7,
+    }).expect(201);
+    const rewardId = (reward.body as { id: string }).id;
+    const before = (await ledger.balance(a.brandId, a.member.id)).balance;
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        api
+          .http()
+          .post(`/v1/rewards/${rewardId}/redemptions`)
+          .set('authorization', bearer(a.memberTokens.accessToken))
+          .set('idempotency-key', 'http-same-key'),
+      ),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([
+      200, 200, 200, 200, 200, 200, 200, 200, 200, 201,
+    ]);
+    expect(new Set(responses.map((r) => (r.body as { id: string }).id)).size).toBe(1);
+    expect((await ledger.balance(a.brandId, a.member.id)).balance).toBe(before - 7);
+  });
+
+  it('documents the rewards and coupon routes in OpenAPI', async () => {
+    const doc = await api.http().get('/docs-json').expect(200);
+    const paths = Object.keys((doc.body as { paths: Record<string, unknown> }).paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/v1/rewards',
+        '/v1/rewards/{id}',
+        '/v1/rewards/{id}/redemptions',
+        '/v1/coupon-templates',
+        '/v1/coupon-templates/{id}/issue',
+        '/v1/coupons/validate',
+        '/v1/coupons/redeem',
+        '/v1/me/rewards',
+        '/v1/me/coupons',
+      ]),
+    );
+  });
 });
