@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DatabaseClient, type Transaction } from '@app/db';
 import { MemberNotFoundError } from '@app/identity';
-import { OutboxPublisher } from '@app/outbox';
-import { LedgerService, LoyaltyProgramService } from '../ledger';
+import { type OutboxMessageInput, OutboxPublisher } from '@app/outbox';
+import { LedgerService, type LoyaltyProgram, LoyaltyProgramService } from '../ledger';
 import {
   CurrencyMismatchError,
   DuplicateLineNoError,
@@ -33,6 +33,8 @@ import {
 
 /** How far in the future a storefront's placedAt may be (clock skew). */
 export const PLACED_AT_SKEW_MS = 5 * 60_000;
+/** How long a process reuses a brand's programme settings on the ingestion path. */
+export const PROGRAM_CACHE_MS = 5_000;
 
 export interface IngestLineInput {
   lineNo?: number;
@@ -105,6 +107,8 @@ type Actor = { type: 'storefront'; id: string };
  */
 @Injectable()
 export class OrdersService {
+  private readonly programCache = new Map<string, { program: LoyaltyProgram; until: number }>();
+
   constructor(
     @Inject(DatabaseClient) private readonly db: DatabaseClient,
     @Inject(OrdersRepository) private readonly repository: OrdersRepository,
@@ -133,7 +137,7 @@ export class OrdersService {
       if (seen.has(l.lineNo)) throw new DuplicateLineNoError(l.lineNo);
       seen.add(l.lineNo);
     }
-    const program = await this.programs.get(brandId);
+    const program = await this.programOf(brandId);
     if (input.currency !== program.currency)
       throw new CurrencyMismatchError(program.currency, input.currency);
 
@@ -176,6 +180,7 @@ export class OrdersService {
       if (!orderUuid) return this.existingOrder(brandId, input.orderId, tx);
 
       let balance: number | null = null;
+      const events: OutboxMessageInput[] = [];
       if (evaluation.points > 0) {
         const { entry } = await this.ledger.earn(
           brandId,
@@ -199,9 +204,7 @@ export class OrdersService {
           tx,
         );
         balance = (await this.ledger.balance(brandId, member.id, tx)).balance;
-        await this.outbox.publish(
-          tx,
-          brandId,
+        events.push(
           pointsEarnedMessage({
             memberId: member.id,
             points: evaluation.points,
@@ -214,7 +217,7 @@ export class OrdersService {
           }),
         );
       }
-      await this.outbox.publish(tx, brandId, {
+      events.push({
         topic: ORDER_TOPICS.paid,
         key: `member:${member.id}`,
         payload: {
@@ -227,6 +230,8 @@ export class OrdersService {
           pointsAwarded: evaluation.points,
         },
       });
+      // One round trip for both events.
+      await this.outbox.publishMany(tx, brandId, events);
       if (
         member.referredBy &&
         !(await this.repository.hasOtherOrder(brandId, member.id, orderUuid, tx))
@@ -263,6 +268,20 @@ export class OrdersService {
         created: true,
       };
     });
+  }
+
+  /**
+   * The brand's programme for the currency check, cached for a few seconds per process (the hot
+   * path of ingestion; a currency change takes effect within PROGRAM_CACHE_MS).
+   */
+  private async programOf(brandId: string): Promise<LoyaltyProgram> {
+    const now = Date.now();
+    const cached = this.programCache.get(brandId);
+    if (cached && cached.until > now) return cached.program;
+    const program = await this.programs.get(brandId);
+    if (this.programCache.size > 10_000) this.programCache.clear();
+    this.programCache.set(brandId, { program, until: now + PROGRAM_CACHE_MS });
+    return program;
   }
 
   async get(brandId: string, externalId: string): Promise<OrderResult> {

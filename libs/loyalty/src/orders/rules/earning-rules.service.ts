@@ -14,6 +14,9 @@ import {
 } from '../orders.repository';
 import { CAP_PERIODS, capReached, capWindows, ruleInForce } from './rule-engine';
 
+/** How long a process reuses a brand's purchase rules on the ingestion path. */
+export const RULE_CACHE_MS = 5_000;
+
 export const BEHAVIOUR_KINDS = [
   'signup',
   'profile_completed',
@@ -101,6 +104,8 @@ export function validateRule(rule: RuleInput): void {
  */
 @Injectable()
 export class EarningRulesService {
+  private readonly purchaseCache = new Map<string, { rules: EarningRule[]; until: number }>();
+
   constructor(
     @Inject(DatabaseClient) private readonly db: DatabaseClient,
     @Inject(OrdersRepository) private readonly repository: OrdersRepository,
@@ -111,6 +116,7 @@ export class EarningRulesService {
 
   async create(brandId: string, input: RuleInput): Promise<EarningRule> {
     validateRule(input);
+    this.purchaseCache.delete(brandId);
     return this.repository.insertRule(brandId, toRow(input));
   }
 
@@ -135,6 +141,7 @@ export class EarningRulesService {
     id: string,
     changes: Partial<Omit<RuleInput, 'kind'>>,
   ): Promise<EarningRule> {
+    this.purchaseCache.delete(brandId);
     return this.db.transaction(async (tx) => {
       const current = await this.repository.findRule(brandId, id, tx);
       if (!current) throw new RuleNotFoundError();
@@ -156,6 +163,7 @@ export class EarningRulesService {
   }
 
   async remove(brandId: string, id: string): Promise<void> {
+    this.purchaseCache.delete(brandId);
     if (!(await this.repository.deleteRule(brandId, id))) throw new RuleNotFoundError();
   }
 
@@ -177,10 +185,21 @@ export class EarningRulesService {
     return award;
   }
 
-  /** The purchase rule in force at `at` (newest active one), or null: the default applies. */
+  /**
+   * The purchase rule in force at `at` (newest active one), or null: the default applies. The
+   * brand's active purchase rules are cached per process for RULE_CACHE_MS (dropped at once on a
+   * change made through this process; other processes see it within the TTL).
+   */
   async purchaseRule(brandId: string, at: Date, tx?: Executor): Promise<EarningRule | null> {
-    const rules = await this.repository.activeRules(brandId, 'purchase', tx);
-    return rules.find((r) => ruleInForce(r, at)) ?? null;
+    const now = Date.now();
+    let cached = this.purchaseCache.get(brandId);
+    if (!cached || cached.until <= now) {
+      const rules = await this.repository.activeRules(brandId, 'purchase', tx);
+      if (this.purchaseCache.size > 10_000) this.purchaseCache.clear();
+      cached = { rules, until: now + RULE_CACHE_MS };
+      this.purchaseCache.set(brandId, cached);
+    }
+    return cached.rules.find((r) => ruleInForce(r, at)) ?? null;
   }
 
   /**
