@@ -453,6 +453,15 @@ describe('rewards and coupons under concurrency (Postgres, separate connections)
     });
     const listed = await couponsService.listForMember(brandId, memberId, { status: 'expired' });
     expect(listed.items.map((c) => c.id).sort()).toEqual([...past].sort());
+    // Cursor pagination walks every code once, newest first.
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await couponsService.listForMember(brandId, memberId, { limit: 1, cursor });
+      seen.push(...page.items.map((c) => c.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.sort()).toEqual(issued.map((r) => r.coupon.id).sort());
     await expect(
       couponsService.redeem(brandId, {
         code: issued[0].coupon.code,
