@@ -6,6 +6,9 @@ import { LedgerRepository } from './ledger.repository';
 import { expireLocked } from './ledger.service';
 import { isExpired } from './lot-math';
 
+/** Job names on the `points-expiry` bull queue (QUEUES.pointsExpiry). */
+export const POINTS_EXPIRY_JOBS = { sweep: 'sweep', warn: 'warn' } as const;
+
 export interface SweepOptions {
   /** Expire what is due at this instant (default now). */
   now?: Date;
