@@ -8,6 +8,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
@@ -61,6 +62,16 @@ async function post<T>(
   });
   if (!response.ok) throw new Error(`${url} → ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+/** CPU seconds (user + system) a process has used so far; null where /proc is not available. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
+  } catch {
+    return null;
+  }
 }
 
 const summarise = (name: string, result: autocannon.Result): Result => ({
@@ -196,10 +207,10 @@ async function main(): Promise<void> {
       await autocannon({ url: `${address}/health`, connections: CONNECTIONS, duration: DURATION }),
     );
     await orders('warm-up');
-    const ordersResult = summarise(
-      'api POST /v1/orders (signed, points award)',
-      await orders('measure'),
-    );
+    const cpuBefore = cpuSeconds(api.pid);
+    const measured = await orders('measure');
+    const cpuAfter = cpuSeconds(api.pid);
+    const ordersResult = summarise('api POST /v1/orders (signed, points award)', measured);
     const results = [baselineResult, ordersResult];
 
     const counts = await pg.query<{ orders: number; earns: number; points: number }>(
@@ -218,6 +229,12 @@ async function main(): Promise<void> {
     for (const r of results) {
       console.log(
         `| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${((r.rps / results[0].rps) * 100).toFixed(1)}% | ${r.errors} | ${r.non2xx} |`,
+      );
+    }
+    if (cpuBefore !== null && cpuAfter !== null && measured.requests.total > 0) {
+      const perOrder = ((cpuAfter - cpuBefore) * 1000) / measured.requests.total;
+      console.log(
+        `\napi process CPU: ${perOrder.toFixed(2)} ms per order (${(cpuAfter - cpuBefore).toFixed(1)} s over ${measured.requests.total} orders; the ceiling on one core is ${Math.round(1000 / perOrder)} orders/s)`,
       );
     }
     const c = counts.rows[0];

@@ -25,16 +25,22 @@ export const DEFAULT_PURCHASE_CONFIG: PurchaseRuleConfig = { pointsPerUnit: 1 };
 export const toBasisPoints = (multiplier: number): bigint =>
   BigInt(Math.round(multiplier * 10_000));
 
-/** Minor digits of an ISO 4217 currency (USD 2, JPY 0, KWD 3). */
+const digitsByCurrency = new Map<string, number>();
+
+/** Minor digits of an ISO 4217 currency (USD 2, JPY 0, KWD 3); memoised (Intl is slow to build). */
 export function minorDigits(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-        .maximumFractionDigits ?? 2
-    );
-  } catch {
-    return 2;
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    try {
+      digits =
+        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+          .maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    if (digitsByCurrency.size < 1000) digitsByCurrency.set(currency, digits);
   }
+  return digits;
 }
 
 /** The line's multiplier in basis points; 0 when excluded. Product beats category. */
