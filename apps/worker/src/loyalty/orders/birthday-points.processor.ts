@@ -1,5 +1,6 @@
-import { InjectQueue, Process, Processor } from '@nestjs/bull';
+import { Process, Processor, getQueueToken } from '@nestjs/bull';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bull';
 import { QUEUES } from '@app/common';
 import { BirthdayPointsService } from '@app/loyalty';
@@ -19,15 +20,26 @@ export class BirthdayPointsProcessor {
   }
 }
 
-/** Schedules the repeatable birthday job once, however many workers run. */
+/**
+ * Schedules the repeatable birthday job once, however many workers run. The queue is registered
+ * by the worker module, so it is looked up across modules rather than injected here.
+ */
 @Injectable()
 export class BirthdayPointsScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(BirthdayPointsScheduler.name);
 
-  constructor(@InjectQueue(QUEUES.birthdayPoints) private readonly queue: Queue) {}
+  constructor(@Inject(ModuleRef) private readonly moduleRef: ModuleRef) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.add(
+    const queue = this.moduleRef.get<Queue>(getQueueToken(QUEUES.birthdayPoints), {
+      strict: false,
+    });
+    // A schedule left by a deployment with another cron would keep firing: drop it.
+    for (const job of await queue.getRepeatableJobs()) {
+      if (job.name === BIRTHDAY_JOB && job.cron !== BIRTHDAY_CRON)
+        await queue.removeRepeatableByKey(job.key);
+    }
+    await queue.add(
       BIRTHDAY_JOB,
       {},
       { repeat: { cron: BIRTHDAY_CRON, tz: 'UTC' }, removeOnComplete: true, removeOnFail: 50 },
