@@ -111,6 +111,41 @@ describe('OrdersService (Postgres)', () => {
     expect((await ledger.balance(brandId, member.id)).balance).toBe(79);
   });
 
+  it("applies the member's tier multiplier and finds members by the storefront's customer id", async () => {
+    const member = await newMember();
+    const externalId = `cust-${unique()}`;
+    await ctx.db.pool.query('update members set external_id = $3 where brand_id = $1 and id = $2', [
+      brandId,
+      member.id,
+      externalId,
+    ]);
+    const { rows } = await ctx.db.pool.query<{ id: string }>(
+      `insert into tiers (brand_id, code, name, rank, multiplier_bp)
+       values ($1, $2, 'Gold', $3, 15000) returning id`,
+      [brandId, `gold-${unique()}`, 100 + Math.floor(Math.random() * 1e6)],
+    );
+    await ctx.db.pool.query(
+      `insert into member_tiers (brand_id, member_id, tier_id, since, next_review_at)
+       values ($1, $2, $3, now(), now() + interval '1 year')`,
+      [brandId, member.id, rows[0].id],
+    );
+    const result = await orders.ingest(
+      brandId,
+      order(member.id, { memberId: undefined, memberExternalId: externalId }),
+      actor,
+    );
+    // floor(79.99 × 1.5) = 119
+    expect(result).toMatchObject({ memberId: member.id, pointsAwarded: 119, balance: 119 });
+    expect(result.lines.reduce((sum, l) => sum + l.points, 0)).toBe(119);
+    await expect(
+      orders.ingest(
+        brandId,
+        order(member.id, { memberId: undefined, memberExternalId: 'nobody' }),
+        actor,
+      ),
+    ).rejects.toMatchObject({ code: 'member_not_found' });
+  });
+
   it("awards the referrer on the referee's first order only", async () => {
     await rules.create(brandId, { kind: 'referral', name: 'Referral', points: 500 });
     const referrer = await newMember();
