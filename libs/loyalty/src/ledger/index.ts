@@ -10,3 +10,7 @@ export * from './loyalty-program.service';
 export * from './expiry.service';
 export * as LotMath from './lot-math';
 export type { ExpiryMode, ClawbackPolicy, LotView, Allocation } from './lot-math';
+export * from './dto/points.response.dto';
+export * from './dto/adjustment.request.dto';
+export * from './dto/loyalty-program.dto';
+export * from './dto/liability.response.dto';

@@ -7,6 +7,7 @@ export enum LedgerErrorCode {
   EarnEntryNotFound = 'loyalty.earn_entry_not_found',
   DedupeKeyConflict = 'loyalty.dedupe_key_conflict',
   InvalidProgram = 'loyalty.invalid_program',
+  IdempotencyKeyRequired = 'loyalty.idempotency_key_required',
 }
 
 /** A debit larger than the member's spendable points (409). */
@@ -55,4 +56,25 @@ export class InvalidProgramError extends ValidationError {
   constructor(fields: Record<string, string[]>) {
     super('Invalid loyalty programme settings', { fields }, LedgerErrorCode.InvalidProgram);
   }
+}
+
+/** The `Idempotency-Key` header is missing or malformed (400). */
+export class LedgerIdempotencyKeyRequiredError extends ValidationError {
+  constructor() {
+    super(
+      'The Idempotency-Key header is required (1–200 visible ASCII characters)',
+      { fields: { 'idempotency-key': ['is required: 1–200 visible ASCII characters'] } },
+      LedgerErrorCode.IdempotencyKeyRequired,
+    );
+  }
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** Checks the `Idempotency-Key` header value (first one when repeated). */
+export function ledgerIdempotencyKey(header: unknown): string {
+  const value = Array.isArray(header) ? (header as unknown[])[0] : header;
+  if (typeof value !== 'string' || !IDEMPOTENCY_KEY.test(value))
+    throw new LedgerIdempotencyKeyRequiredError();
+  return value;
 }

@@ -211,6 +211,9 @@ export class LedgerService {
     return this.locked(brandId, memberId, tx, async (m) => {
       const existing = await this.duplicateOf(m, input.dedupeKey);
       if (existing) {
+        // A reused key must mean the same adjustment.
+        if (existing.kind !== 'adjust' || existing.amount !== input.points)
+          throw new DedupeKeyConflictError(input.dedupeKey);
         const lot = await this.repository.findLotByEarnEntry(brandId, existing.id, m.tx);
         return { entry: existing, lot, duplicate: true };
       }
