@@ -20,6 +20,13 @@ export interface CreatedApiKey {
 }
 
 const PREFIX_ATTEMPTS = 3;
+/**
+ * How long a process reuses an API key row looked up by prefix (the storefront hot path). The
+ * secret is still compared on every request; a revocation made through another process takes
+ * effect within this TTL (at once in the process that revoked it).
+ */
+export const API_KEY_CACHE_MS = 5_000;
+const API_KEY_CACHE_MAX = 10_000;
 const auditActor = (actor: StaffActor) => ({
   type: 'staff' as const,
   id: actor.id,
@@ -28,6 +35,8 @@ const auditActor = (actor: StaffActor) => ({
 
 @Injectable()
 export class ApiKeysService {
+  private readonly byPrefix = new Map<string, { apiKey: ApiKey; until: number }>();
+
   constructor(
     @Inject(DatabaseClient) private readonly db: DatabaseClient,
     @Inject(ApiKeysRepository) private readonly apiKeys: ApiKeysRepository,
@@ -77,7 +86,7 @@ export class ApiKeysService {
 
   /** Revokes a key of the actor's brand; revoking a revoked key is a no-op (no second audit entry). */
   async revoke(actor: StaffActor, apiKeyId: string): Promise<ApiKey> {
-    return this.db.transaction(async (trx) => {
+    const result = await this.db.transaction(async (trx) => {
       const existing = await this.apiKeys.findById(actor.brandId, apiKeyId, trx);
       if (!existing) throw new ApiKeyNotFoundError();
       if (existing.revokedAt) return existing;
@@ -95,6 +104,9 @@ export class ApiKeysService {
       );
       return revoked;
     });
+    // After the commit: a lookup racing the revocation cannot re-cache the old row for long.
+    this.byPrefix.delete(result.prefix);
+    return result;
   }
 
   /**
@@ -104,7 +116,7 @@ export class ApiKeysService {
   async authenticate(presented: string, now: Date = new Date()): Promise<ApiKeyPrincipal> {
     const parsed = parseApiKey(presented.trim());
     if (!parsed) throw new InvalidApiKeyError();
-    const apiKey = await this.apiKeys.findByPrefix(parsed.prefix);
+    const apiKey = await this.findByPrefixCached(parsed.prefix);
     if (!apiKey || !apiKeySecretMatches(parsed.secret, apiKey.secretHash))
       throw new InvalidApiKeyError();
     if (apiKey.revokedAt) throw new ApiKeyRevokedError();
@@ -115,7 +127,20 @@ export class ApiKeysService {
         now,
         new Date(now.getTime() - API_KEY_TOUCH_INTERVAL_MS),
       );
+      // Whoever wrote it, it is recent now: the cached row must not trigger a write per request.
+      apiKey.lastUsedAt = now;
     }
     return { type: 'api-key', brandId: apiKey.brandId, id: apiKey.id };
+  }
+
+  private async findByPrefixCached(prefix: string): Promise<ApiKey | null> {
+    const now = Date.now();
+    const cached = this.byPrefix.get(prefix);
+    if (cached && cached.until > now) return cached.apiKey;
+    const apiKey = await this.apiKeys.findByPrefix(prefix);
+    if (!apiKey) return null; // unknown prefixes are not cached (no memory for garbage keys)
+    if (this.byPrefix.size >= API_KEY_CACHE_MAX) this.byPrefix.clear();
+    this.byPrefix.set(prefix, { apiKey, until: now + API_KEY_CACHE_MS });
+    return apiKey;
   }
 }
