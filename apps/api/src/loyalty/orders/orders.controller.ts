@@ -41,7 +41,10 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Ingest a paid order and award its points (signed storefront request)',
     description:
-      "Idempotent on the storefront's orderId: a retry returns the same body with 200 and awards nothing twice.",
+      "Idempotent on the storefront's orderId: a retry returns the same body with 200 and awards nothing twice. " +
+      'Points = floor(Σ eligible line paidMinor / 10^minor digits × pointsPerUnit × category/product multiplier × tier multiplier), ' +
+      'spread over the lines by largest remainder. A brand without an active purchase rule earns the default: ' +
+      '1 point per currency unit paid (ruleId null). Orders below the rule’s minOrderMinor earn nothing.',
   })
   @ApiCreatedResponse({ type: OrderResponseDto })
   @ApiOkResponse({ type: OrderResponseDto, description: 'The order already existed' })
