@@ -211,6 +211,27 @@ export class LedgerRepository {
     return Number(row?.held ?? 0);
   }
 
+  /**
+   * What the member's open lots look like at `now`: points still held (not yet available, not
+   * expired) and points past their expiry that the sweep has not expired yet.
+   */
+  async liveLotTotals(
+    brandId: string,
+    memberId: string,
+    now: Date,
+    tx?: Executor,
+  ): Promise<{ held: number; overdue: number }> {
+    const result = await this.ex(tx).execute<{ held: string; overdue: string }>(sql`
+      select coalesce(sum(remaining) filter (
+               where available_at > ${now} and (expires_at is null or expires_at > ${now})), 0) as held,
+             coalesce(sum(remaining) filter (where expires_at <= ${now}), 0) as overdue
+        from point_lots
+       where brand_id = ${brandId} and member_id = ${memberId}
+         and remaining > 0 and expired_at is null`);
+    const row = result.rows[0];
+    return { held: Number(row?.held ?? 0), overdue: Number(row?.overdue ?? 0) };
+  }
+
   /** Records which lots a debit drew from and takes the points off them. */
   async applyAllocations(
     brandId: string,

@@ -59,8 +59,9 @@ interface Locked {
  * - `balance + pending − debt = Σ entries.amount` (debt is the part of a clawback no lot covered);
  * - `balance + pending = Σ remaining of lots not yet expired by the sweep`;
  * - `pending` holds the points of lots whose `available_at` was in the future at the member's last
- *   write; held points mature into `balance` at the member's next write, in the hourly sweep, and
- *   in every read (`balance()` computes the split live), so `pending ≥` the points still held;
+ *   write; held points mature into `balance` at the member's next write and in the hourly sweep,
+ *   so `pending ≥` the points still held. Reads (`balance()`) compute the split live and leave out
+ *   points past their expiry that the sweep has not reached yet;
  * - `lifetime_earned = Σ earn entries`.
  */
 @Injectable()
@@ -255,18 +256,22 @@ export class LedgerService {
     });
   }
 
-  /** The member's totals; the pending/balance split is computed live (held points mature). */
+  /**
+   * The member's totals as of now, computed live from the stored row and the open lots: held
+   * points that matured count in `balance`, and points past their expiry that the sweep has not
+   * expired yet are left out (they can no longer be spent).
+   */
   async balance(brandId: string, memberId: string, tx?: Executor): Promise<PointsBalance> {
     const row = await this.repository.getBalance(brandId, memberId, tx);
     if (!row) return { balance: 0, pending: 0, debt: 0, lifetimeEarned: 0 };
-    let { balance, pending } = row;
-    if (pending > 0) {
-      const held = await this.repository.heldPoints(brandId, memberId, new Date(), tx);
-      const matured = Math.max(0, pending - held);
-      balance += matured;
-      pending -= matured;
-    }
-    return { balance, pending, debt: row.debt, lifetimeEarned: row.lifetimeEarned };
+    const live = await this.repository.liveLotTotals(brandId, memberId, new Date(), tx);
+    const total = row.balance + row.pending;
+    return {
+      balance: Math.max(0, total - live.held - live.overdue),
+      pending: live.held,
+      debt: row.debt,
+      lifetimeEarned: row.lifetimeEarned,
+    };
   }
 
   // ---------------------------------------------------------------------------------------------
