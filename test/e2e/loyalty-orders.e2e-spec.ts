@@ -150,6 +150,14 @@ describe('Loyalty orders over HTTP (signed storefront requests)', () => {
       .delete(`/v1/loyalty/rules/${ruleId}`)
       .set('authorization', `Bearer ${marketer.tokens.accessToken}`);
     expect(removed.status).toBe(204);
+    const audited = await api.db.pool.query<{ action: string; actor_id: string }>(
+      "select action, actor_id from audit_log where brand_id = $1 and target_type = 'earning_rule' and target_id = $2 order by id",
+      [tenant.brandId, ruleId],
+    );
+    expect(audited.rows).toEqual([
+      { action: 'earning_rule.created', actor_id: marketer.id },
+      { action: 'earning_rule.deleted', actor_id: marketer.id },
+    ]);
     expect(await invariants()).toEqual([]);
   });
 

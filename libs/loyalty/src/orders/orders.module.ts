@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { IdentityModule } from '@app/identity';
+import { AuditLogRepository, IdentityModule } from '@app/identity';
 import { LedgerModule, LedgerRepository } from '../ledger';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
@@ -21,8 +21,9 @@ const exported = [
  */
 @Module({
   imports: [IdentityModule, LedgerModule],
-  // LedgerRepository is stateless: we take the member lock with it before counting rule caps.
-  providers: [OrdersRepository, LedgerRepository, ...exported],
+  // Stateless repositories of other parts: the member lock (taken before counting rule caps) and
+  // the audit log (rule changes), which their modules do not export.
+  providers: [OrdersRepository, LedgerRepository, AuditLogRepository, ...exported],
   exports: [...exported, IdentityModule],
 })
 export class OrdersModule {}

@@ -217,6 +217,9 @@ describe('OrdersService (Postgres)', () => {
       orderStatus: 'refunded',
       balance: 0,
     });
+    await expect(
+      orders.refund(brandId, input.orderId, { refundId: `R-${unique()}`, full: true }, actor),
+    ).rejects.toMatchObject({ code: 'loyalty.refund_empty' });
     const balance = await ledger.balance(brandId, member.id);
     expect(balance).toMatchObject({ balance: 0, debt: 60 });
     expect(

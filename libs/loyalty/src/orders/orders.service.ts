@@ -338,7 +338,7 @@ export class OrdersService {
           const left = l.quantity - l.refundedQuantity;
           if (left > 0) requested.set(l.lineNo, left);
         }
-        if (!requested.size) throw new RefundExceedsRemainingError(lines[0]?.lineNo ?? 1, 1, 0);
+        if (!requested.size) throw new RefundEmptyError('Nothing is left to refund on this order');
       } else {
         for (const r of input.lines ?? []) {
           requested.set(r.lineNo, (requested.get(r.lineNo) ?? 0) + r.quantity);

@@ -25,6 +25,7 @@ import {
   CurrentPrincipal,
   ErrorResponseDto,
   ParseUuidPipe,
+  RequestId,
   StaffAuth,
   type StaffPrincipal,
 } from '@app/identity';
@@ -36,6 +37,12 @@ import {
   UpdateEarningRuleRequestDto,
 } from '@app/loyalty';
 
+const actorOf = (staff: StaffPrincipal, requestId: string) => ({
+  type: 'staff' as const,
+  id: staff.id,
+  requestId,
+});
+
 @ApiTags('loyalty rules')
 @StaffAuth('owner', 'marketer')
 @Controller('v1/loyalty/rules')
@@ -44,14 +51,17 @@ export class EarningRulesController {
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({ summary: 'Create an earning rule (owner, marketer)' })
+  @ApiOperation({ summary: 'Create an earning rule (owner, marketer; audited)' })
   @ApiCreatedResponse({ type: EarningRuleResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   async create(
     @CurrentPrincipal() staff: StaffPrincipal,
+    @RequestId() requestId: string,
     @Body() body: CreateEarningRuleRequestDto,
   ): Promise<EarningRuleResponseDto> {
-    return EarningRuleResponseDto.from(await this.rules.create(staff.brandId, body));
+    return EarningRuleResponseDto.from(
+      await this.rules.create(staff.brandId, body, actorOf(staff, requestId)),
+    );
   }
 
   @Get()
@@ -85,10 +95,13 @@ export class EarningRulesController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async update(
     @CurrentPrincipal() staff: StaffPrincipal,
+    @RequestId() requestId: string,
     @Param('id', ParseUuidPipe) id: string,
     @Body() body: UpdateEarningRuleRequestDto,
   ): Promise<EarningRuleResponseDto> {
-    return EarningRuleResponseDto.from(await this.rules.update(staff.brandId, id, body));
+    return EarningRuleResponseDto.from(
+      await this.rules.update(staff.brandId, id, body, actorOf(staff, requestId)),
+    );
   }
 
   @Delete(':id')
@@ -98,8 +111,9 @@ export class EarningRulesController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async remove(
     @CurrentPrincipal() staff: StaffPrincipal,
+    @RequestId() requestId: string,
     @Param('id', ParseUuidPipe) id: string,
   ): Promise<void> {
-    await this.rules.remove(staff.brandId, id);
+    await this.rules.remove(staff.brandId, id, actorOf(staff, requestId));
   }
 }

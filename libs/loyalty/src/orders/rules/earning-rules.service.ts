@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Page, decodeCursor, toPage } from '@app/common';
 import { DatabaseClient, type Executor, type PurchaseRuleConfig, type RuleCaps } from '@app/db';
 import { LedgerRepository, LedgerService, type LedgerActor } from '../../ledger';
-import { MemberNotFoundError } from '@app/identity';
+import { type AuditActor, AuditLogRepository, MemberNotFoundError } from '@app/identity';
 import { OutboxPublisher } from '@app/outbox';
 import { InvalidRuleError, RuleNotFoundError } from '../orders.errors';
 import { pointsEarnedMessage } from '../orders.events';
@@ -112,12 +112,22 @@ export class EarningRulesService {
     @Inject(LedgerService) private readonly ledger: LedgerService,
     @Inject(LedgerRepository) private readonly ledgerRepository: LedgerRepository,
     @Inject(OutboxPublisher) private readonly outbox: OutboxPublisher,
+    @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
   ) {}
 
-  async create(brandId: string, input: RuleInput): Promise<EarningRule> {
+  async create(
+    brandId: string,
+    input: RuleInput,
+    actor: AuditActor = { type: 'system' },
+  ): Promise<EarningRule> {
     validateRule(input);
-    this.purchaseCache.delete(brandId);
-    return this.repository.insertRule(brandId, toRow(input));
+    const rule = await this.db.transaction(async (tx) => {
+      const created = await this.repository.insertRule(brandId, toRow(input), tx);
+      await this.auditRule(brandId, actor, 'earning_rule.created', created, tx);
+      return created;
+    });
+    this.purchaseCache.delete(brandId); // after the commit, so no reader re-caches the old rules
+    return rule;
   }
 
   async get(brandId: string, id: string): Promise<EarningRule> {
@@ -140,9 +150,9 @@ export class EarningRulesService {
     brandId: string,
     id: string,
     changes: Partial<Omit<RuleInput, 'kind'>>,
+    actor: AuditActor = { type: 'system' },
   ): Promise<EarningRule> {
-    this.purchaseCache.delete(brandId);
-    return this.db.transaction(async (tx) => {
+    const rule = await this.db.transaction(async (tx) => {
       const current = await this.repository.findRule(brandId, id, tx);
       if (!current) throw new RuleNotFoundError();
       const merged: RuleInput = {
@@ -158,13 +168,49 @@ export class EarningRulesService {
       validateRule(merged);
       const { kind: _kind, ...row } = toRow(merged);
       void _kind;
-      return (await this.repository.updateRule(brandId, id, row, tx))!;
+      const updated = (await this.repository.updateRule(brandId, id, row, tx))!;
+      await this.auditRule(brandId, actor, 'earning_rule.updated', updated, tx);
+      return updated;
     });
+    this.purchaseCache.delete(brandId);
+    return rule;
   }
 
-  async remove(brandId: string, id: string): Promise<void> {
+  /** Deletes a rule; past awards keep its id on their ledger entries. */
+  async remove(brandId: string, id: string, actor: AuditActor = { type: 'system' }): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const current = await this.repository.findRule(brandId, id, tx);
+      if (!current || !(await this.repository.deleteRule(brandId, id, tx)))
+        throw new RuleNotFoundError();
+      await this.auditRule(brandId, actor, 'earning_rule.deleted', current, tx);
+    });
     this.purchaseCache.delete(brandId);
-    if (!(await this.repository.deleteRule(brandId, id))) throw new RuleNotFoundError();
+  }
+
+  private auditRule(
+    brandId: string,
+    actor: AuditActor,
+    action: string,
+    rule: EarningRule,
+    tx: Executor,
+  ): Promise<void> {
+    return this.audit.insert(
+      brandId,
+      {
+        actor,
+        action,
+        target: { type: 'earning_rule', id: rule.id },
+        details: {
+          kind: rule.kind,
+          name: rule.name,
+          active: rule.active,
+          points: rule.points,
+          config: rule.config,
+          caps: rule.caps,
+        },
+      },
+      tx,
+    );
   }
 
   /** `POST /v1/behaviour-events`: a survey answer or share, idempotent on (kind, sourceId). */
