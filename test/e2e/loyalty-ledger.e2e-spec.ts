@@ -392,6 +392,8 @@ describe('loyalty ledger over HTTP (e2e)', () => {
     await earn(t.member.id, 100, `${year}-06-10T00:00:00Z`, 'l1');
     await earn(t.member.id, 50, `${year}-06-20T00:00:00Z`, 'l2');
     await earn(m2.id, 30, `${year}-07-01T00:00:00Z`, 'l3');
+    // Past its expiry (not yet swept): no longer owed.
+    await earn(m2.id, 999, LotMath.addMonthsUtc(new Date(), -13).toISOString(), 'l5');
     await ledger.spend(t.brandId, t.member.id, {
       points: 20,
       reason: 'reward',

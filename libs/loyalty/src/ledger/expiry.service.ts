@@ -109,8 +109,8 @@ export class PointsExpiryService {
 
   /**
    * Expiring-soon warnings: per member, marks the unwarned lots expiring within the programme's
-   * `expiryWarningDays` as warned and publishes one `points.expiring` event aggregating them.
-   * `UPDATE … WHERE warned_at IS NULL` makes it idempotent under concurrent runs.
+   * `expiryWarningDays` as warned and publishes one `points.expiring` event aggregating them, under
+   * the member's lock (SKIP LOCKED). `UPDATE … WHERE warned_at IS NULL` makes it idempotent.
    */
   async warn(options: { now?: Date; batchSize?: number } = {}): Promise<{ members: number }> {
     const now = options.now ?? new Date();
@@ -123,6 +123,12 @@ export class PointsExpiryService {
       for (const c of candidates) {
         const until = new Date(now.getTime() + c.warningDays * DAY_MS);
         const warned = await this.db.transaction(async (tx) => {
+          // Lots are only written under their member's lock (no lock-order deadlock with debits);
+          // a busy member is warned by the next run.
+          const row = await this.repository.lockMember(c.brandId, c.memberId, tx, {
+            skipLocked: true,
+          });
+          if (!row) return false;
           const lots = await this.repository.markWarned(c.brandId, c.memberId, now, until, tx);
           if (!lots.length) return false;
           const sorted = [...lots].sort(

@@ -373,7 +373,10 @@ export class LedgerRepository {
 
   // ---- liability ----
 
-  /** Outstanding points by expiry month (`YYYY-MM`, or `never`), split available / pending. */
+  /**
+   * Outstanding points by expiry month (`YYYY-MM`, or `never`), split available / pending; lots
+   * past their expiry at `now` are not owed any more, even before the sweep reaches them.
+   */
   async liabilityByMonth(brandId: string, now: Date, tx?: Executor): Promise<LiabilityRow[]> {
     const result = await this.ex(tx).execute<Record<string, string>>(sql`
       select coalesce(to_char(expires_at at time zone 'UTC', 'YYYY-MM'), 'never') as bucket,
@@ -382,6 +385,7 @@ export class LedgerRepository {
              count(*) as lots
         from point_lots
        where brand_id = ${brandId} and remaining > 0 and expired_at is null
+         and (expires_at is null or expires_at > ${now})
        group by 1 order by 1`);
     return result.rows.map(toLiabilityRow);
   }
@@ -397,6 +401,7 @@ export class LedgerRepository {
         left join member_tiers mt on mt.brand_id = l.brand_id and mt.member_id = l.member_id
         left join tiers t on t.brand_id = mt.brand_id and t.id = mt.tier_id
        where l.brand_id = ${brandId} and l.remaining > 0 and l.expired_at is null
+         and (l.expires_at is null or l.expires_at > ${now})
        group by 1 order by 1`);
     return result.rows.map(toLiabilityRow);
   }
