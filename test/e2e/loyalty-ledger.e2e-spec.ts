@@ -424,4 +424,22 @@ describe('loyalty ledger over HTTP (e2e)', () => {
     expect((other.body as { totals: { pending: number } }).totals.pending).toBe(400);
     await healthy(t.brandId);
   });
+  it('lists the points routes in the OpenAPI document', async () => {
+    const doc = await api.http().get('/docs-json').expect(200);
+    const paths = (doc.body as { paths: Record<string, Record<string, unknown>> }).paths;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/me/points',
+        '/v1/me/points/ledger',
+        '/v1/me/points/lots',
+        '/v1/members/{id}/points',
+        '/v1/members/{id}/points/ledger',
+        '/v1/members/{id}/points/lots',
+        '/v1/members/{id}/points/adjustments',
+        '/v1/loyalty/program',
+        '/v1/loyalty/liability',
+      ]),
+    );
+    expect(Object.keys(paths['/v1/loyalty/program']).sort()).toEqual(['get', 'put']);
+  });
 });
