@@ -18,21 +18,20 @@ describe('Loyalty orders over HTTP (signed storefront requests)', () => {
   let api: ApiHarness;
   let tenant: Tenant;
 
-  // Identical requests signed in the same second would be replays: every call gets its own second.
-  let seq = 0;
+  // Every call is signed with a fresh nonce, so a deliberate retry of the same body is a new
+  // signed request (not a replay) even within the same second.
   const signedPost = (
     path: string,
     body: unknown,
     options: { timestamp?: number; key?: string } = {},
   ) => {
     const raw = JSON.stringify(body);
-    seq += 1;
     const headers = signStorefrontRequest({
       apiKey: options.key ?? tenant.apiKey.key,
       method: 'POST',
       path,
       body: raw,
-      timestamp: options.timestamp ?? Math.floor(Date.now() / 1000) - (seq % 250),
+      timestamp: options.timestamp,
     });
     return api.http().post(path).set(headers).send(raw);
   };

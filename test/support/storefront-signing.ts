@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   signatureHeader,
   signingKeyOf,
@@ -14,7 +15,11 @@ export function signStorefrontRequest(input: {
   body: string;
   /** Unix seconds; default now. */
   timestamp?: number;
+  /** Default: a fresh random nonce, so a retry is a new signed request; null signs without one. */
+  nonce?: string | null;
 }): Record<string, string> {
+  const nonce =
+    input.nonce === null ? undefined : (input.nonce ?? randomBytes(12).toString('base64url'));
   const secret = input.apiKey.split('_').slice(2).join('_');
   const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000);
   return {
@@ -26,6 +31,7 @@ export function signStorefrontRequest(input: {
       input.method,
       input.path,
       input.body,
+      nonce,
     ),
   };
 }

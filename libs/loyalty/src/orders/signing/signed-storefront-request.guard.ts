@@ -83,6 +83,6 @@ export const SignedStorefrontRequest = () =>
       name: SIGNATURE_HEADER,
       required: true,
       description:
-        't=<unix seconds>,v1=<hex HMAC-SHA256(sha256hex(key secret), "<t>.<METHOD>.<path>.<sha256 hex of raw body>")>',
+        't=<unix seconds>,n=<nonce>,v1=<hex HMAC-SHA256(sha256hex(key secret), "<t>.<n>.<METHOD>.<path>.<sha256 hex of raw body>")>',
     }),
   );

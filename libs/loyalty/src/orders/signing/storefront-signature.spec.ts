@@ -62,4 +62,25 @@ describe('storefront request signatures', () => {
     expect(parseSignatureHeader(`t=1,t=2,v1=${good}`)).toBeNull();
     expect(parseSignatureHeader(42)).toBeNull();
   });
+
+  it('signs a nonce when given, so identical requests in the same second differ', () => {
+    const first = signatureHeader(key, now, 'POST', '/v1/orders', body, 'nonce-aaaaaaaa');
+    const retry = signatureHeader(key, now, 'POST', '/v1/orders', body, 'nonce-bbbbbbbb');
+    expect(first).toMatch(new RegExp(`^t=${now},n=nonce-aaaaaaaa,v1=[0-9a-f]{64}$`));
+    expect(first).not.toBe(retry);
+    expect(verify(first).ok).toBe(true);
+    expect(verify(retry).ok).toBe(true);
+    expect(canonicalString(now, 'POST', '/v1/orders', body, 'nonce-aaaaaaaa')).toBe(
+      `${now}.nonce-aaaaaaaa.POST./v1/orders.${sha256Hex(body)}`,
+    );
+    // The nonce is signed: swapping it breaks the signature.
+    expect(verify(first.replace('nonce-aaaaaaaa', 'nonce-cccccccc'))).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
+    expect(parseSignatureHeader(`t=${now},n=short,v1=${'0'.repeat(64)}`)).toBeNull();
+    expect(
+      parseSignatureHeader(`t=${now},n=nonce-aaaaaaaa,n=nonce-bbbbbbbb,v1=${'0'.repeat(64)}`),
+    ).toBeNull();
+  });
 });
