@@ -57,7 +57,10 @@ export class OrdersRepository {
     return tx ?? this.client.db;
   }
 
-  /** The member by id or storefront id, with its referrer and tier multiplier (×1 without a tier). */
+  /**
+   * The member by id or storefront id, with its referrer and tier multiplier: their tier's, else
+   * the entry tier's, else ×1 when the brand has no tiers.
+   */
   async findMember(
     brandId: string,
     ref: { id?: string; externalId?: string },
@@ -69,10 +72,12 @@ export class OrdersRepository {
       referred_by: string | null;
       multiplier_bp: number | null;
     }>(sql`
-      select m.id, m.referred_by, t.multiplier_bp
+      select m.id, m.referred_by, coalesce(t.multiplier_bp, entry.multiplier_bp) as multiplier_bp
         from members m
         left join member_tiers mt on mt.brand_id = m.brand_id and mt.member_id = m.id
         left join tiers t on t.brand_id = mt.brand_id and t.id = mt.tier_id
+        -- A member not yet evaluated by the tiers consumer is on the entry tier (rank 0).
+        left join tiers entry on entry.brand_id = m.brand_id and entry.rank = 0
        where m.brand_id = ${brandId} and ${where}
        limit 1`);
     const row = result.rows[0];

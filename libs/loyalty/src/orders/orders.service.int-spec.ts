@@ -146,6 +146,23 @@ describe('OrdersService (Postgres)', () => {
     ).rejects.toMatchObject({ code: 'member_not_found' });
   });
 
+  it("uses the entry tier's multiplier for a member the tiers consumer has not placed yet", async () => {
+    const other = (await createBrandWithOwner(moduleRef.get(BrandsService))).brand.id;
+    await ctx.db.pool.query(
+      `insert into tiers (brand_id, code, name, rank, multiplier_bp) values ($1, 'member', 'Member', 0, 12000)`,
+      [other],
+    );
+    const member = await members.register(other, {
+      email: uniqueEmail('entry'),
+      password: 'correct-horse-battery',
+      firstName: 'E',
+    });
+    const result = await orders.ingest(other, order(member.id), actor);
+    // floor(79.99 × 1.2) = 95
+    expect(result).toMatchObject({ pointsAwarded: 95, balance: 95 });
+    expect(await invariants.check(other)).toEqual([]);
+  });
+
   it("awards the referrer on the referee's first order only", async () => {
     await rules.create(brandId, { kind: 'referral', name: 'Referral', points: 500 });
     const referrer = await newMember();
