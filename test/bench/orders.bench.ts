@@ -4,65 +4,25 @@
  * rule, ledger earn with its lot, outbox events), against a bare Fastify route measured in the
  * same run. Every request is a new order (unique id, signed in autocannon's setupRequest) for one
  * of BENCH_MEMBERS members. Usage: npm run bench:orders (builds first); knobs BENCH_DURATION,
- * BENCH_CONNECTIONS, BENCH_MEMBERS, BENCH_PROFILE=<dir> (V8 CPU profile of the api).
+ * BENCH_CONNECTIONS, BENCH_MEMBERS and those in harness.ts.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { createTestDatabase } from '../support/test-database';
 import { signStorefrontRequest } from '../support/storefront-signing';
+import {
+  BENCH_PASSWORD,
+  CONNECTIONS,
+  DURATION,
+  post,
+  report,
+  runBench,
+  summarise,
+  withBenchServers,
+} from './harness';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000);
-const ROOT = resolve(__dirname, '../..');
-const OPERATOR_TOKEN = 'bench-operator-token-0123456789abcdef';
-
-interface Result {
-  name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-function waitForMessage(child: ChildProcess): Promise<{ address: string }> {
-  return new Promise((ok, fail) => {
-    child.once('message', (message) => ok(message as { address: string }));
-    child.once('exit', (code) => fail(new Error(`server exited early (${code})`)));
-  });
-}
-
-async function waitForHttp(url: string, deadlineMs = 30_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-async function post<T>(
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${url} → ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 /** CPU seconds (user + system) a process has used so far; null where /proc is not available. */
 function cpuSeconds(pid: number | undefined): number | null {
@@ -74,65 +34,13 @@ function cpuSeconds(pid: number | undefined): number | null {
   }
 }
 
-const summarise = (name: string, result: autocannon.Result): Result => ({
-  name,
-  rps: Math.round(result.requests.average),
-  p50: result.latency.p50,
-  p99: result.latency.p99,
-  errors: result.errors,
-  non2xx: result.non2xx,
-});
-
-async function main(): Promise<void> {
-  const database = await createTestDatabase();
-  const children: ChildProcess[] = [];
-  try {
-    const baseline = fork(resolve(__dirname, 'baseline-server.ts'), [], {
-      execArgv: ['-r', '@swc-node/register'],
-      cwd: ROOT,
-    });
-    children.push(baseline);
-    const { address } = await waitForMessage(baseline);
-
-    const apiPort = 3900 + Math.floor(Math.random() * 90);
-    const apiRoot = process.env.BENCH_API_ROOT ?? ROOT;
-    const api = fork(resolve(apiRoot, 'dist/apps/api/src/main.js'), [], {
-      cwd: apiRoot,
-      execArgv: process.env.BENCH_PROFILE
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-        : [],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: database.url,
-        API_PORT: String(apiPort),
-        REDIS_PREFIX: `bench_${process.pid}`,
-        RATE_LIMIT_MAX: '1000000000',
-        AUTH_RATE_LIMIT_MAX: '1000',
-        JWT_ACCESS_SECRET: 'bench-access-secret-0123456789abcdef0123',
-        JWT_REFRESH_SECRET: 'bench-refresh-secret-0123456789abcdef012',
-        OPERATOR_TOKEN,
-      },
-    });
-    children.push(api);
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await waitForHttp(`${apiUrl}/health`);
-
-    const { brand } = await post<{ brand: { id: string } }>(
-      `${apiUrl}/v1/operator/brands`,
-      {
-        slug: 'bench',
-        name: 'Bench',
-        owner: { email: 'owner@bench.test', displayName: 'Owner', password: 'bench-password-1' },
-      },
-      { 'x-operator-token': OPERATOR_TOKEN },
-    );
+runBench(() =>
+  withBenchServers(async ({ database, baselineUrl: address, apiUrl, api, createBrand }) => {
+    const { brand } = await createBrand();
     const { accessToken } = await post<{ accessToken: string }>(`${apiUrl}/v1/auth/staff/login`, {
       brandSlug: 'bench',
       email: 'owner@bench.test',
-      password: 'bench-password-1',
+      password: BENCH_PASSWORD,
     });
     const auth = { authorization: `Bearer ${accessToken}` };
     const { key } = await post<{ key: string }>(`${apiUrl}/v1/api-keys`, { name: 'bench' }, auth);
@@ -221,16 +129,11 @@ async function main(): Promise<void> {
     );
     await pg.end();
 
-    console.log(
-      `\nOrder ingestion bench: ${CONNECTIONS} connections, ${DURATION}s, ${MEMBERS} members, node ${process.version}\n`,
+    report(
+      `Order ingestion bench: ${CONNECTIONS} connections, ${DURATION}s, ${MEMBERS} members`,
+      results,
+      1,
     );
-    console.log('| target | req/s | p50 ms | p99 ms | vs baseline | errors | non-2xx |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|');
-    for (const r of results) {
-      console.log(
-        `| ${r.name} | ${r.rps} | ${r.p50} | ${r.p99} | ${((r.rps / results[0].rps) * 100).toFixed(1)}% | ${r.errors} | ${r.non2xx} |`,
-      );
-    }
     if (cpuBefore !== null && cpuAfter !== null && measured.requests.total > 0) {
       const perOrder = ((cpuAfter - cpuBefore) * 1000) / measured.requests.total;
       console.log(
@@ -245,19 +148,5 @@ async function main(): Promise<void> {
       console.error('orders and earn entries differ');
       process.exitCode = 1;
     }
-    if (results.some((r) => r.errors > 0 || r.non2xx > 0)) process.exitCode = 1;
-  } finally {
-    for (const child of children) child.kill('SIGINT');
-    await Promise.all(
-      children
-        .filter((child) => child.exitCode === null)
-        .map((child) => new Promise((r) => child.once('exit', r))),
-    );
-    await database.drop();
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+  }),
+);
