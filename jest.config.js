@@ -13,6 +13,7 @@ const moduleNameMapper = {
   '^@app/identity$': '<rootDir>/libs/identity/src',
   '^@app/outbox$': '<rootDir>/libs/outbox/src',
   '^@app/loyalty$': '<rootDir>/libs/loyalty/src',
+  '^@app/community$': '<rootDir>/libs/community/src',
   '^@app/ml$': '<rootDir>/ml/src',
   '^@app/demo$': '<rootDir>/libs/demo/src',
   '^@app/testing$': '<rootDir>/test/support',

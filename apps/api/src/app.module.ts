@@ -31,6 +31,9 @@ import { OrdersHttpModule } from './loyalty/orders-http.module';
 import { RewardsHttpModule } from './loyalty/rewards-http.module';
 import { TiersHttpModule } from './loyalty/tiers-http.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { CommunitiesHttpModule } from './community/communities-http.module';
+import { ModerationHttpModule } from './community/moderation-http.module';
+import { ReviewsHttpModule } from './community/reviews-http.module';
 
 @Module({})
 export class AppModule {
@@ -49,6 +52,9 @@ export class AppModule {
         OrdersHttpModule,
         TiersHttpModule,
         RewardsHttpModule,
+        CommunitiesHttpModule,
+        ReviewsHttpModule,
+        ModerationHttpModule,
         TerminusModule,
         BullModule.forRoot({ redis: config.redis.url, prefix: config.redis.prefix }),
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),

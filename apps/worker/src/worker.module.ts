@@ -20,6 +20,9 @@ import { LedgerJobsModule } from './loyalty/ledger-jobs.module';
 import { OrdersJobsModule } from './loyalty/orders-jobs.module';
 import { RewardsJobsModule } from './loyalty/rewards-jobs.module';
 import { TiersJobsModule } from './loyalty/tiers-jobs.module';
+import { CommunitiesJobsModule } from './community/communities-jobs.module';
+import { ModerationJobsModule } from './community/moderation-jobs.module';
+import { ReviewsJobsModule } from './community/reviews-jobs.module';
 
 /** Wiring only: processors and consumers live in libs (and are discovered from their modules). */
 @Module({})
@@ -41,6 +44,9 @@ export class WorkerModule {
         OrdersJobsModule,
         TiersJobsModule,
         RewardsJobsModule,
+        CommunitiesJobsModule,
+        ReviewsJobsModule,
+        ModerationJobsModule,
       ],
       controllers: [WorkerHttpController],
       providers: [

@@ -2,3 +2,4 @@ export * from './identity';
 export * from './outbox';
 export * from './commerce';
 export * from './loyalty';
+export * from './community';
