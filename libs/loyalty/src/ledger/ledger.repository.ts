@@ -71,6 +71,52 @@ export class LedgerRepository {
     return row ?? null;
   }
 
+  /**
+   * lockMember for several members of one batch: creates missing rows, then locks them in member
+   * id order (one order for every batch, so concurrent batches cannot deadlock on each other).
+   * Members not in the brand are absent from the result.
+   */
+  async lockMembers(
+    brandId: string,
+    memberIds: string[],
+    tx: Executor,
+  ): Promise<Map<string, MemberBalanceRow>> {
+    const ids = sql.param([...new Set(memberIds)].sort());
+    await tx.execute(sql`
+      insert into member_balances (brand_id, member_id)
+      select m.brand_id, m.id from members m where m.brand_id = ${brandId} and m.id = any(${ids}::uuid[])
+      order by m.id
+      on conflict do nothing`);
+    const rows = await tx
+      .select()
+      .from(memberBalances)
+      .where(
+        and(
+          eq(memberBalances.brandId, brandId),
+          sql`${memberBalances.memberId} = any(${ids}::uuid[])`,
+        ),
+      )
+      .orderBy(asc(memberBalances.memberId))
+      .for('update');
+    return new Map(rows.map((r) => [r.memberId, r]));
+  }
+
+  /** Writes the totals of locked rows as computed by the caller (one statement for the batch). */
+  async setBalances(brandId: string, rows: MemberBalanceRow[], tx: Executor): Promise<void> {
+    if (!rows.length) return;
+    await tx.execute(sql`
+      update member_balances b
+         set balance = v.balance, pending = v.pending, debt = v.debt,
+             lifetime_earned = v.lifetime_earned, updated_at = now()
+        from unnest(${sql.param(rows.map((r) => r.memberId))}::uuid[],
+                    ${sql.param(rows.map((r) => r.balance))}::int[],
+                    ${sql.param(rows.map((r) => r.pending))}::int[],
+                    ${sql.param(rows.map((r) => r.debt))}::int[],
+                    ${sql.param(rows.map((r) => r.lifetimeEarned))}::int[])
+             as v(member_id, balance, pending, debt, lifetime_earned)
+       where b.brand_id = ${brandId} and b.member_id = v.member_id`);
+  }
+
   async getBalance(
     brandId: string,
     memberId: string,
@@ -81,6 +127,24 @@ export class LedgerRepository {
       .from(memberBalances)
       .where(and(eq(memberBalances.brandId, brandId), eq(memberBalances.memberId, memberId)));
     return row ?? null;
+  }
+
+  async getBalances(
+    brandId: string,
+    memberIds: string[],
+    tx?: Executor,
+  ): Promise<Map<string, MemberBalanceRow>> {
+    if (!memberIds.length) return new Map();
+    const rows = await this.ex(tx)
+      .select()
+      .from(memberBalances)
+      .where(
+        and(
+          eq(memberBalances.brandId, brandId),
+          sql`${memberBalances.memberId} = any(${sql.param(memberIds)}::uuid[])`,
+        ),
+      );
+    return new Map(rows.map((r) => [r.memberId, r]));
   }
 
   async updateBalance(
@@ -115,6 +179,23 @@ export class LedgerRepository {
     return row ?? null;
   }
 
+  async findEntriesByDedupeKeys(
+    brandId: string,
+    dedupeKeys: string[],
+    tx?: Executor,
+  ): Promise<LedgerEntry[]> {
+    if (!dedupeKeys.length) return [];
+    return this.ex(tx)
+      .select()
+      .from(ledgerEntries)
+      .where(
+        and(
+          eq(ledgerEntries.brandId, brandId),
+          sql`${ledgerEntries.dedupeKey} = any(${sql.param(dedupeKeys)}::text[])`,
+        ),
+      );
+  }
+
   async findEntry(
     brandId: string,
     memberId: string,
@@ -146,6 +227,28 @@ export class LedgerRepository {
       .onConflictDoNothing({ target: [ledgerEntries.brandId, ledgerEntries.dedupeKey] })
       .returning();
     return row ?? null;
+  }
+
+  /** Several entries in one statement; a taken dedupe key is skipped (absent from the result). */
+  async insertEntries(
+    brandId: string,
+    values: (NewLedgerEntry & { id?: string })[],
+    tx: Executor,
+  ): Promise<LedgerEntry[]> {
+    if (!values.length) return [];
+    return tx
+      .insert(ledgerEntries)
+      .values(values.map((v) => ({ ...v, brandId })))
+      .onConflictDoNothing({ target: [ledgerEntries.brandId, ledgerEntries.dedupeKey] })
+      .returning();
+  }
+
+  async insertLots(brandId: string, values: NewPointLot[], tx: Executor): Promise<PointLot[]> {
+    if (!values.length) return [];
+    return tx
+      .insert(pointLots)
+      .values(values.map((v) => ({ ...v, brandId })))
+      .returning();
   }
 
   async insertLot(brandId: string, values: NewPointLot, tx: Executor): Promise<PointLot> {
@@ -209,6 +312,50 @@ export class LedgerRepository {
         ),
       );
     return Number(row?.held ?? 0);
+  }
+
+  /** heldPoints for several members in one statement (members with nothing held are absent). */
+  async heldPointsMany(
+    brandId: string,
+    memberIds: string[],
+    now: Date,
+    tx?: Executor,
+  ): Promise<Map<string, number>> {
+    if (!memberIds.length) return new Map();
+    const result = await this.ex(tx).execute<{ member_id: string; held: string }>(sql`
+      select member_id, sum(remaining) as held
+        from point_lots
+       where brand_id = ${brandId} and member_id = any(${sql.param(memberIds)}::uuid[])
+         and remaining > 0 and expired_at is null and available_at > ${now}
+       group by member_id`);
+    return new Map(result.rows.map((r) => [r.member_id, Number(r.held)]));
+  }
+
+  /** liveLotTotals for several members in one statement. */
+  async liveLotTotalsMany(
+    brandId: string,
+    memberIds: string[],
+    now: Date,
+    tx?: Executor,
+  ): Promise<Map<string, { held: number; overdue: number }>> {
+    if (!memberIds.length) return new Map();
+    const result = await this.ex(tx).execute<{
+      member_id: string;
+      held: string;
+      overdue: string;
+    }>(sql`
+      select member_id,
+             coalesce(sum(remaining) filter (
+               where available_at > ${now} and (expires_at is null or expires_at > ${now})), 0) as held,
+             coalesce(sum(remaining) filter (where expires_at <= ${now}), 0) as overdue
+        from point_lots
+       where brand_id = ${brandId} and member_id = any(${sql.param(memberIds)}::uuid[])
+         and remaining > 0 and expired_at is null
+         and (available_at > ${now} or expires_at <= ${now})
+       group by member_id`);
+    return new Map(
+      result.rows.map((r) => [r.member_id, { held: Number(r.held), overdue: Number(r.overdue) }]),
+    );
   }
 
   /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DatabaseClient, type Executor } from '@app/db';
 import { AuditLogRepository, MemberNotFoundError } from '@app/identity';
@@ -9,7 +10,7 @@ import {
   InvalidPointsError,
 } from './ledger.errors';
 import { LEDGER_TOPICS, memberMessage } from './ledger.events';
-import { LedgerRepository } from './ledger.repository';
+import { LedgerRepository, type NewLedgerEntry, type NewPointLot } from './ledger.repository';
 import type {
   AdjustInput,
   AdjustResult,
@@ -21,6 +22,7 @@ import type {
   LedgerEntry,
   LedgerKind,
   LedgerSource,
+  LoyaltyProgram,
   MemberBalanceRow,
   PointLot,
   PointsBalance,
@@ -38,6 +40,21 @@ import {
 import { LoyaltyProgramService } from './loyalty-program.service';
 
 const DAY_MS = 86_400_000;
+
+/** One credit to a locked member: an earn, or a positive staff adjustment. */
+interface CreditInput {
+  kind: 'earn' | 'adjust';
+  points: number;
+  reason: string;
+  source: LedgerSource;
+  sourceId?: string;
+  ruleId?: string;
+  actor: LedgerActor;
+  dedupeKey: string;
+  earnedAt?: Date;
+  availableAt?: Date;
+  details?: Record<string, unknown>;
+}
 const MAX_KEY_LENGTH = 200;
 
 /** A locked member inside a ledger transaction, with the running deltas of this operation. */
@@ -103,6 +120,113 @@ export class LedgerService {
       });
       return { entry, lot, duplicate: false };
     });
+  }
+
+  /**
+   * earn() for a batch of members in one transaction (the group-commit path of order ingestion):
+   * rows locked in member order, one duplicate check, one insert each for entries and lots, one
+   * totals update — a constant number of round trips whatever the batch size. Same semantics per
+   * credit as earn(), including idempotency on `dedupeKey`; `program` saves its lookup when the
+   * caller has it. Returns, per request in order, the result and the member's totals after the
+   * batch.
+   */
+  async earnMany(
+    brandId: string,
+    requests: { memberId: string; input: EarnInput }[],
+    options: { tx?: Executor; program?: LoyaltyProgram } = {},
+  ): Promise<(EarnResult & { row: MemberBalanceRow })[]> {
+    for (const r of requests) assertWrite(r.input.points, r.input.reason, r.input.dedupeKey);
+    if (!requests.length) return [];
+    return this.db.transaction(async (tx) => {
+      const rows = await this.repository.lockMembers(
+        brandId,
+        requests.map((r) => r.memberId),
+        tx,
+      );
+      const existing = new Map(
+        (
+          await this.repository.findEntriesByDedupeKeys(
+            brandId,
+            requests.map((r) => r.input.dedupeKey),
+            tx,
+          )
+        ).map((e) => [e.dedupeKey, e]),
+      );
+      const fresh: { memberId: string; input: CreditInput }[] = [];
+      const freshKeys = new Set<string>();
+      for (const { memberId, input } of requests) {
+        if (!rows.has(memberId)) throw new MemberNotFoundError();
+        const prior = existing.get(input.dedupeKey);
+        if (prior && prior.memberId !== memberId) throw new DedupeKeyConflictError(input.dedupeKey);
+        if (prior || freshKeys.has(input.dedupeKey)) continue;
+        freshKeys.add(input.dedupeKey);
+        fresh.push({ memberId, input: { ...input, kind: 'earn' } });
+      }
+      const program = options.program ?? (await this.programs.get(brandId, tx));
+      const written = await this.creditLocked(brandId, rows, fresh, program, new Date(), tx);
+      const byKey = new Map(written.map((w) => [w.entry.dedupeKey, w]));
+      const duplicates = requests.filter((r) => existing.has(r.input.dedupeKey));
+      const priorLots = new Map(
+        await Promise.all(
+          duplicates.map(
+            async (r) =>
+              [
+                r.input.dedupeKey,
+                await this.repository.findLotByEarnEntry(
+                  brandId,
+                  (existing.get(r.input.dedupeKey) as LedgerEntry).id,
+                  tx,
+                ),
+              ] as const,
+          ),
+        ),
+      );
+      const seen = new Set<string>();
+      return requests.map(({ memberId, input }) => {
+        const row = rows.get(memberId) as MemberBalanceRow;
+        const prior = existing.get(input.dedupeKey);
+        if (prior)
+          return {
+            entry: prior,
+            lot: priorLots.get(input.dedupeKey) ?? null,
+            duplicate: true,
+            row,
+          };
+        const w = byKey.get(input.dedupeKey) as { entry: LedgerEntry; lot: PointLot };
+        const duplicate = seen.has(input.dedupeKey);
+        seen.add(input.dedupeKey);
+        return { entry: w.entry, lot: w.lot, duplicate, row };
+      });
+    }, options.tx);
+  }
+
+  /** balance() for several members in two statements (members without a row have zeros). */
+  async balances(
+    brandId: string,
+    memberIds: string[],
+    tx?: Executor,
+  ): Promise<Map<string, PointsBalance>> {
+    const ids = [...new Set(memberIds)];
+    const [rows, live] = await Promise.all([
+      this.repository.getBalances(brandId, ids, tx),
+      this.repository.liveLotTotalsMany(brandId, ids, new Date(), tx),
+    ]);
+    return new Map(
+      ids.map((id) => {
+        const row = rows.get(id);
+        if (!row) return [id, { balance: 0, pending: 0, debt: 0, lifetimeEarned: 0 }];
+        const l = live.get(id) ?? { held: 0, overdue: 0 };
+        return [
+          id,
+          {
+            balance: Math.max(0, row.balance + row.pending - l.held - l.overdue),
+            pending: l.held,
+            debt: row.debt,
+            lifetimeEarned: row.lifetimeEarned,
+          },
+        ];
+      }),
+    );
   }
 
   /** − points FIFO by expiry over spendable lots; InsufficientPointsError (409) when short. */
@@ -358,79 +482,113 @@ export class LedgerService {
   /** Writes a credit entry and its lot (repaying debt first) and updates the totals. */
   private async credit(
     m: Locked,
-    input: {
-      kind: 'earn' | 'adjust';
-      points: number;
-      reason: string;
-      source: LedgerSource;
-      sourceId?: string;
-      ruleId?: string;
-      actor: LedgerActor;
-      dedupeKey: string;
-      earnedAt?: Date;
-      availableAt?: Date;
-      details?: Record<string, unknown>;
-    },
+    input: CreditInput,
   ): Promise<{ entry: LedgerEntry; lot: PointLot }> {
     const program = await this.programs.get(m.brandId, m.tx);
-    if (m.row.pending > 0) {
-      // Mature held points first so the split stays exact.
-      const held = await this.repository.heldPoints(m.brandId, m.memberId, m.now, m.tx);
-      if (held !== m.row.pending) {
-        const matured = m.row.pending - held;
-        m.row = await this.repository.updateBalance(
-          m.brandId,
-          m.memberId,
-          { balance: matured, pending: -matured },
-          m.tx,
-        );
-      }
-    }
-    const earnedAt = input.earnedAt ?? m.now;
-    const availableAt =
-      input.availableAt ??
-      (input.source === 'order' && program.pendingDays > 0
-        ? new Date(earnedAt.getTime() + program.pendingDays * DAY_MS)
-        : earnedAt);
-    const expiresAt = computeExpiry(earnedAt, program.expiryMode, program.expiryMonths);
-    const { repaid, lotRemaining } = repayDebt(input.points, m.row.debt);
-    const entry = await this.insertEntry(m, {
-      kind: input.kind,
-      amount: input.points,
-      reason: input.reason,
-      source: input.source,
-      sourceId: input.sourceId ?? null,
-      ruleId: input.ruleId ?? null,
-      actor: input.actor,
-      dedupeKey: input.dedupeKey,
-      details: repaid ? { ...input.details, debtRepaid: repaid } : (input.details ?? {}),
-    });
-    const lot = await this.repository.insertLot(
+    const rows = new Map([[m.memberId, m.row]]);
+    const [written] = await this.creditLocked(
       m.brandId,
-      {
-        memberId: m.memberId,
-        earnEntryId: entry.id,
+      rows,
+      [{ memberId: m.memberId, input }],
+      program,
+      m.now,
+      m.tx,
+    );
+    m.row = rows.get(m.memberId) ?? m.row;
+    return written;
+  }
+
+  /**
+   * Credits to members whose balance rows the caller has locked (`rows`, updated in place):
+   * matures held points that came due (once per member), then plans each credit in order — lot
+   * expiry, pending window, debt repaid first — and writes all entries, all lots and all totals
+   * in three statements whatever the number of credits.
+   */
+  private async creditLocked(
+    brandId: string,
+    rows: Map<string, MemberBalanceRow>,
+    credits: { memberId: string; input: CreditInput }[],
+    program: LoyaltyProgram,
+    now: Date,
+    tx: Executor,
+  ): Promise<{ entry: LedgerEntry; lot: PointLot }[]> {
+    const withPending = [...rows.values()].filter((r) => r.pending > 0).map((r) => r.memberId);
+    const held = await this.repository.heldPointsMany(brandId, withPending, now, tx);
+    for (const memberId of withPending) {
+      const row = rows.get(memberId) as MemberBalanceRow;
+      const matured = row.pending - (held.get(memberId) ?? 0);
+      if (matured !== 0)
+        rows.set(memberId, {
+          ...row,
+          balance: row.balance + matured,
+          pending: row.pending - matured,
+        });
+    }
+    const entries: (NewLedgerEntry & { id: string })[] = [];
+    const lots: NewPointLot[] = [];
+    for (const { memberId, input } of credits) {
+      const row = rows.get(memberId);
+      if (!row) throw new MemberNotFoundError();
+      const earnedAt = input.earnedAt ?? now;
+      const availableAt =
+        input.availableAt ??
+        (input.source === 'order' && program.pendingDays > 0
+          ? new Date(earnedAt.getTime() + program.pendingDays * DAY_MS)
+          : earnedAt);
+      const { repaid, lotRemaining } = repayDebt(input.points, row.debt);
+      const entryId = randomUUID();
+      entries.push({
+        id: entryId,
+        memberId,
+        kind: input.kind,
+        amount: input.points,
+        reason: input.reason,
+        source: input.source,
+        sourceId: input.sourceId ?? null,
+        ruleId: input.ruleId ?? null,
+        actorType: input.actor.type,
+        actorId: input.actor.id ?? null,
+        dedupeKey: input.dedupeKey,
+        details: repaid ? { ...input.details, debtRepaid: repaid } : (input.details ?? {}),
+      });
+      lots.push({
+        memberId,
+        earnEntryId: entryId,
         points: input.points,
         remaining: lotRemaining,
         earnedAt,
         availableAt,
-        expiresAt,
-      },
-      m.tx,
+        expiresAt: computeExpiry(earnedAt, program.expiryMode, program.expiryMonths),
+      });
+      const isHeldNow = availableAt.getTime() > now.getTime();
+      rows.set(memberId, {
+        ...row,
+        balance: row.balance + (isHeldNow ? 0 : lotRemaining),
+        pending: row.pending + (isHeldNow ? lotRemaining : 0),
+        debt: row.debt - repaid,
+        lifetimeEarned: row.lifetimeEarned + (input.kind === 'earn' ? input.points : 0),
+      });
+    }
+    const inserted = await this.repository.insertEntries(brandId, entries, tx);
+    if (inserted.length !== entries.length) {
+      // A key inserted by another member's transaction after our duplicate check.
+      const taken = new Set(inserted.map((e) => e.dedupeKey));
+      const lost = entries.find((e) => !taken.has(e.dedupeKey));
+      throw new DedupeKeyConflictError(lost?.dedupeKey ?? '');
+    }
+    const insertedLots = await this.repository.insertLots(brandId, lots, tx);
+    const touched = [...new Set(credits.map((c) => c.memberId))];
+    await this.repository.setBalances(
+      brandId,
+      touched.map((id) => rows.get(id) as MemberBalanceRow),
+      tx,
     );
-    const held = availableAt.getTime() > m.now.getTime();
-    m.row = await this.repository.updateBalance(
-      m.brandId,
-      m.memberId,
-      {
-        balance: held ? 0 : lotRemaining,
-        pending: held ? lotRemaining : 0,
-        debt: -repaid,
-        lifetimeEarned: input.kind === 'earn' ? input.points : 0,
-      },
-      m.tx,
-    );
-    return { entry, lot };
+    const entryById = new Map(inserted.map((e) => [e.id, e]));
+    const lotByEntry = new Map(insertedLots.map((l) => [l.earnEntryId, l]));
+    return entries.map((e) => ({
+      entry: entryById.get(e.id) as LedgerEntry,
+      lot: lotByEntry.get(e.id) as PointLot,
+    }));
   }
 
   /** Writes a debit entry drawing spendable lots FIFO; InsufficientPointsError when short. */
