@@ -89,35 +89,76 @@ export class OrdersRepository {
     };
   }
 
+  /** findMember for a batch: members by id or storefront id, in one statement. */
+  async findMembers(
+    brandId: string,
+    refs: { ids: string[]; externalIds: string[] },
+    tx?: Executor,
+  ): Promise<(MemberForOrder & { externalId: string | null })[]> {
+    const result = await this.ex(tx).execute<{
+      id: string;
+      external_id: string | null;
+      referred_by: string | null;
+      multiplier_bp: number | null;
+    }>(sql`
+      select m.id, m.external_id, m.referred_by,
+             coalesce(t.multiplier_bp, entry.multiplier_bp) as multiplier_bp
+        from members m
+        left join member_tiers mt on mt.brand_id = m.brand_id and mt.member_id = m.id
+        left join tiers t on t.brand_id = mt.brand_id and t.id = mt.tier_id
+        left join tiers entry on entry.brand_id = m.brand_id and entry.rank = 0
+       where m.brand_id = ${brandId}
+         and (m.id = any(${arr(refs.ids)}::uuid[]) or m.external_id = any(${arr(refs.externalIds)}::text[]))`);
+    return result.rows.map((row) => ({
+      id: row.id,
+      externalId: row.external_id,
+      referredBy: row.referred_by,
+      tierMultiplierBp: row.multiplier_bp ?? 10_000,
+    }));
+  }
+
   /**
-   * Inserts the order and its lines in one statement; null when (brand, external id) already
-   * exists (a concurrent insert of the same order waits for the other transaction, then yields).
+   * insertOrder for a batch, one statement for all orders and lines. Returns the ids of the
+   * orders inserted, by external id; an external id already stored is absent (the caller reads
+   * the original). External ids must be unique within the batch.
    */
-  async insertOrder(brandId: string, order: NewOrder, tx: Executor): Promise<string | null> {
-    const l = order.lines;
-    const result = await tx.execute<{ id: string }>(sql`
+  async insertOrders(
+    brandId: string,
+    batch: NewOrder[],
+    tx: Executor,
+  ): Promise<Map<string, string>> {
+    if (!batch.length) return new Map();
+    const lines = batch.flatMap((o) => o.lines.map((l) => ({ ...l, externalId: o.externalId })));
+    const col = <T>(pick: (o: NewOrder) => T) => arr(batch.map(pick));
+    const lineCol = <T>(pick: (l: (typeof lines)[number]) => T) => arr(lines.map(pick));
+    const result = await tx.execute<{ id: string; external_id: string }>(sql`
       with o as (
         insert into orders (brand_id, external_id, member_id, currency, paid_total_minor, channel,
                             store_id, placed_at, points_awarded)
-        values (${brandId}, ${order.externalId}, ${order.memberId}, ${order.currency},
-                ${order.paidTotalMinor}, ${order.channel}, ${order.storeId}, ${order.placedAt},
-                ${order.pointsAwarded})
+        select ${brandId}, v.external_id, v.member_id, v.currency, v.paid, v.channel::order_channel,
+               v.store_id, v.placed_at, v.points
+          from unnest(${col((o) => o.externalId)}::text[], ${col((o) => o.memberId)}::uuid[],
+                      ${col((o) => o.currency)}::text[], ${col((o) => o.paidTotalMinor)}::bigint[],
+                      ${col((o) => o.channel)}::text[], ${col((o) => o.storeId)}::text[],
+                      ${col((o) => o.placedAt.toISOString())}::timestamptz[],
+                      ${col((o) => o.pointsAwarded)}::int[])
+               as v(external_id, member_id, currency, paid, channel, store_id, placed_at, points)
         on conflict (brand_id, external_id) do nothing
-        returning id
+        returning id, external_id
       ), l as (
         insert into order_lines (brand_id, order_id, line_no, product_id, category, quantity,
                                  unit_price_minor, paid_minor, points_awarded)
         select ${brandId}, o.id, v.line_no, v.product_id, v.category, v.quantity, v.unit_price,
                v.paid, v.points
-          from o, unnest(${arr(l.map((x) => x.lineNo))}::int[], ${arr(l.map((x) => x.productId))}::text[],
-                         ${arr(l.map((x) => x.category))}::text[], ${arr(l.map((x) => x.quantity))}::int[],
-                         ${arr(l.map((x) => x.unitPriceMinor))}::bigint[],
-                         ${arr(l.map((x) => x.paidMinor))}::bigint[],
-                         ${arr(l.map((x) => x.pointsAwarded))}::int[])
-               as v(line_no, product_id, category, quantity, unit_price, paid, points)
+          from unnest(${lineCol((x) => x.externalId)}::text[], ${lineCol((x) => x.lineNo)}::int[],
+                      ${lineCol((x) => x.productId)}::text[], ${lineCol((x) => x.category)}::text[],
+                      ${lineCol((x) => x.quantity)}::int[], ${lineCol((x) => x.unitPriceMinor)}::bigint[],
+                      ${lineCol((x) => x.paidMinor)}::bigint[], ${lineCol((x) => x.pointsAwarded)}::int[])
+               as v(external_id, line_no, product_id, category, quantity, unit_price, paid, points)
+          join o on o.external_id = v.external_id
       )
-      select id from o`);
-    return result.rows[0]?.id ?? null;
+      select id, external_id from o`);
+    return new Map(result.rows.map((r) => [r.external_id, r.id]));
   }
 
   async findOrderByExternalId(
@@ -143,16 +184,17 @@ export class OrdersRepository {
       .orderBy(orderLines.lineNo);
   }
 
-  /** Whether the member has an order other than `orderId` (i.e. this is not their first). */
+  /** Whether the member has an order other than `orderIds` (i.e. these include their first). */
   async hasOtherOrder(
     brandId: string,
     memberId: string,
-    orderId: string,
+    orderIds: string[],
     tx?: Executor,
   ): Promise<boolean> {
     const result = await this.ex(tx).execute<{ found: boolean }>(sql`
       select exists (select 1 from orders
-                      where brand_id = ${brandId} and member_id = ${memberId} and id <> ${orderId}
+                      where brand_id = ${brandId} and member_id = ${memberId}
+                        and id <> all(${arr(orderIds)}::uuid[])
                     ) as found`);
     return Boolean(result.rows[0]?.found);
   }

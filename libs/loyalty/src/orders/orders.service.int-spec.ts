@@ -251,6 +251,49 @@ describe('OrdersService (Postgres)', () => {
     expect(await ledger.balance(brandId, member.id)).toMatchObject({ balance: 19, debt: 0 });
   });
 
+  it('group commit: 120 concurrent orders over 5 members, duplicates and an unknown member in the same batches → exact balances, one award per order', async () => {
+    const people = await Promise.all(Array.from({ length: 5 }, () => newMember()));
+    // Debt on one member (earned, spent, then refunded): the batch's first points repay it.
+    const first = await orders.ingest(brandId, order(people[0].id), actor);
+    await ledger.spend(brandId, people[0].id, {
+      points: 79,
+      reason: 'reward',
+      source: 'redemption',
+      actor: { type: 'member', id: people[0].id },
+      dedupeKey: `spend:${unique()}`,
+    });
+    await orders.refund(brandId, first.orderId, { refundId: `R-${unique()}`, full: true }, actor);
+    expect((await ledger.balance(brandId, people[0].id)).debt).toBe(79);
+    const inputs = Array.from({ length: 120 }, (_, i) => order(people[i % 5].id));
+    const ghost = order('00000000-0000-4000-8000-000000000000');
+    // Every input twice, interleaved, plus the unknown member: batches hold in-batch duplicates.
+    const attempts = [...inputs, ghost, ...inputs].map((input) =>
+      orders.ingest(brandId, input, actor).then(
+        (r) => ({ ok: true as const, r }),
+        (e: unknown) => ({ ok: false as const, e }),
+      ),
+    );
+    const settled = await Promise.all(attempts);
+    const failures = settled.filter((x) => !x.ok);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ e: { code: 'member_not_found' } });
+    const results = settled.flatMap((x) => (x.ok ? [x.r] : []));
+    expect(results.filter((r) => r.created)).toHaveLength(120);
+    expect(new Set(results.map((r) => r.id)).size).toBe(120);
+    for (const r of results) expect(r.pointsAwarded).toBe(79);
+    expect(
+      await countRows(
+        ctx.db,
+        "select 1 from ledger_entries where brand_id = $1 and kind = 'earn' and member_id = any($2::uuid[]) and reason = 'purchase'",
+        [brandId, people.map((p) => p.id)],
+      ),
+    ).toBe(121); // + the seed order
+    const balances = await Promise.all(people.map((p) => ledger.balance(brandId, p.id)));
+    // 24 orders × 79 points each; member 0 first repaid the 79 points of debt.
+    expect(balances.map((b) => b.balance)).toEqual([1896 - 79, 1896, 1896, 1896, 1896]);
+    expect(balances[0].debt).toBe(0);
+  });
+
   it('behaviour caps hold under concurrency', async () => {
     await rules.create(brandId, {
       kind: 'share',

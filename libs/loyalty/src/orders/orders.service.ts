@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { MicroBatcher, type Settled } from '@app/common';
 import { DatabaseClient, type Transaction } from '@app/db';
 import { MemberNotFoundError } from '@app/identity';
 import { type OutboxMessageInput, OutboxPublisher } from '@app/outbox';
@@ -17,7 +18,9 @@ import {
 } from './orders.errors';
 import { ORDER_TOPICS, pointsEarnedMessage } from './orders.events';
 import {
+  type EarningRule,
   type LineRefundUpdate,
+  type MemberForOrder,
   type Order,
   type OrderLine,
   OrdersRepository,
@@ -100,6 +103,27 @@ export const refundDedupeKey = (refundUuid: string) => `refund:${refundUuid}`;
 
 type Actor = { type: 'storefront'; id: string };
 
+/** A validated order waiting for its batch. */
+interface IngestItem {
+  input: OrderInput;
+  lines: (IngestLineInput & { lineNo: number })[];
+  actor: Actor;
+  now: Date;
+}
+
+/** An order of a batch to insert (`id` once inserted). */
+interface Create {
+  index: number;
+  item: IngestItem;
+  member: MemberForOrder;
+  rule: EarningRule | null;
+  evaluation: ReturnType<typeof evaluatePurchase>;
+  id: string;
+}
+
+/** Group commit of ingestion: most orders per transaction, most transactions at once. */
+export const INGEST_BATCH = { maxBatch: 100, maxInFlight: 4 };
+
 /**
  * Orders from storefronts: ingestion (idempotent on the storefront's order id) awarding purchase
  * points, the referrer's referral award, and refunds clawing back the refunded lines' points —
@@ -108,6 +132,10 @@ type Actor = { type: 'storefront'; id: string };
 @Injectable()
 export class OrdersService {
   private readonly programCache = new Map<string, { program: LoyaltyProgram; until: number }>();
+  private readonly batcher = new MicroBatcher<string, IngestItem, OrderResult>(
+    (brandId, items) => this.ingestBatch(brandId, items),
+    INGEST_BATCH,
+  );
 
   constructor(
     @Inject(DatabaseClient) private readonly db: DatabaseClient,
@@ -140,23 +168,79 @@ export class OrdersService {
     const program = await this.programOf(brandId);
     if (input.currency !== program.currency)
       throw new CurrencyMismatchError(program.currency, input.currency);
+    return this.batcher.submit(brandId, { input, lines, actor, now });
+  }
 
-    return this.db.transaction(async (tx) => {
-      const member = await this.repository.findMember(
-        brandId,
-        { id: input.memberId, externalId: input.memberExternalId },
-        tx,
+  /**
+   * One batch of validated orders of a brand (see MicroBatcher): written in one transaction; if
+   * that transaction fails as a whole (a deadlock with a concurrent batch, say), each order is
+   * retried alone so one order's failure is never another's.
+   */
+  private async ingestBatch(brandId: string, items: IngestItem[]): Promise<Settled<OrderResult>[]> {
+    try {
+      return await this.writeBatch(brandId, items);
+    } catch (error) {
+      if (items.length === 1) return [{ ok: false, error }];
+      return Promise.all(
+        items.map((item) =>
+          this.writeBatch(brandId, [item]).then(
+            ([one]) => one,
+            (e: unknown) => ({ ok: false as const, error: e }),
+          ),
+        ),
       );
-      if (!member) throw new MemberNotFoundError();
-      const rule = await this.rules.purchaseRule(brandId, input.placedAt, tx);
-      const evaluation = evaluatePurchase(rule?.config ?? DEFAULT_PURCHASE_CONFIG, lines, {
-        paidTotalMinor: input.paidTotalMinor,
-        currencyDigits: minorDigits(program.currency),
-        tierMultiplierBp: member.tierMultiplierBp,
-      });
-      const orderUuid = await this.repository.insertOrder(
+    }
+  }
+
+  /**
+   * Writes a batch in a constant number of statements: members looked up together, orders and
+   * lines inserted together (idempotent on the storefront's order id), points credited with
+   * `LedgerService.earnMany`, every event in one outbox insert. An order already stored (a retry,
+   * or the same order twice in the batch) is read back after the commit.
+   */
+  private async writeBatch(brandId: string, items: IngestItem[]): Promise<Settled<OrderResult>[]> {
+    const program = await this.programOf(brandId);
+    const results = new Array<Settled<OrderResult> | 'existing'>(items.length);
+    await this.db.transaction(async (tx) => {
+      const members = await this.repository.findMembers(
         brandId,
         {
+          ids: items.flatMap((i) => (i.input.memberId ? [i.input.memberId] : [])),
+          externalIds: items.flatMap((i) =>
+            i.input.memberExternalId ? [i.input.memberExternalId] : [],
+          ),
+        },
+        tx,
+      );
+      const byId = new Map(members.map((m) => [m.id, m]));
+      const byExternalId = new Map(members.map((m) => [m.externalId, m]));
+      const creates: Create[] = [];
+      const orderIds = new Set<string>();
+      for (const [index, item] of items.entries()) {
+        const { input } = item;
+        const member = input.memberId
+          ? byId.get(input.memberId)
+          : byExternalId.get(input.memberExternalId ?? null);
+        if (!member) {
+          results[index] = { ok: false, error: new MemberNotFoundError() };
+          continue;
+        }
+        if (orderIds.has(input.orderId)) {
+          results[index] = 'existing';
+          continue;
+        }
+        orderIds.add(input.orderId);
+        const rule = await this.rules.purchaseRule(brandId, input.placedAt, tx);
+        const evaluation = evaluatePurchase(rule?.config ?? DEFAULT_PURCHASE_CONFIG, item.lines, {
+          paidTotalMinor: input.paidTotalMinor,
+          currencyDigits: minorDigits(program.currency),
+          tierMultiplierBp: member.tierMultiplierBp,
+        });
+        creates.push({ index, item, member, rule, evaluation, id: '' });
+      }
+      const inserted = await this.repository.insertOrders(
+        brandId,
+        creates.map(({ item: { input, lines }, member, evaluation }) => ({
           externalId: input.orderId,
           memberId: member.id,
           currency: input.currency,
@@ -174,100 +258,133 @@ export class OrdersService {
             paidMinor: l.paidMinor,
             pointsAwarded: evaluation.linePoints[i],
           })),
+        })),
+        tx,
+      );
+      const created: Create[] = [];
+      for (const c of creates) {
+        const id = inserted.get(c.item.input.orderId);
+        if (id) created.push({ ...c, id });
+        else results[c.index] = 'existing';
+      }
+      const earning = created.filter((c) => c.evaluation.points > 0);
+      const earned = await this.ledger.earnMany(
+        brandId,
+        earning.map((c) => ({
+          memberId: c.member.id,
+          input: {
+            points: c.evaluation.points,
+            reason: 'purchase',
+            source: 'order' as const,
+            sourceId: c.id,
+            ruleId: c.rule?.id,
+            actor: c.item.actor,
+            dedupeKey: purchaseDedupeKey(c.id),
+            earnedAt: c.item.now,
+            details: {
+              orderId: c.item.input.orderId,
+              rule: c.rule ? c.rule.name : 'default: 1 point per currency unit',
+              eligibleMinor: c.evaluation.eligibleMinor,
+              tierMultiplierBp: c.member.tierMultiplierBp,
+            },
+          },
+        })),
+        { tx, program },
+      );
+      const balances = await this.ledger.balances(
+        brandId,
+        created.map((c) => c.member.id),
+        tx,
+      );
+      const balanceOf = (memberId: string) => balances.get(memberId)?.balance ?? 0;
+      const events: OutboxMessageInput[] = earning.map((c, i) =>
+        pointsEarnedMessage({
+          memberId: c.member.id,
+          points: c.evaluation.points,
+          reason: 'purchase',
+          source: 'order',
+          sourceId: c.id,
+          ruleId: c.rule?.id ?? null,
+          entryId: earned[i].entry.id,
+          balance: balanceOf(c.member.id),
+        }),
+      );
+      for (const c of created) {
+        events.push({
+          topic: ORDER_TOPICS.paid,
+          key: `member:${c.member.id}`,
+          payload: {
+            orderId: c.id,
+            externalId: c.item.input.orderId,
+            memberId: c.member.id,
+            paidTotalMinor: c.item.input.paidTotalMinor,
+            currency: c.item.input.currency,
+            placedAt: c.item.input.placedAt.toISOString(),
+            pointsAwarded: c.evaluation.points,
+          },
+        });
+      }
+      await this.outbox.publishMany(tx, brandId, events);
+      await this.awardReferrals(brandId, created, tx);
+      for (const c of created) {
+        results[c.index] = {
+          ok: true,
+          value: {
+            orderId: c.item.input.orderId,
+            id: c.id,
+            memberId: c.member.id,
+            status: 'paid',
+            pointsAwarded: c.evaluation.points,
+            ruleId: c.rule?.id ?? null,
+            lines: c.item.lines.map((l, i) => ({
+              lineNo: l.lineNo,
+              productId: l.productId,
+              quantity: l.quantity,
+              paidMinor: l.paidMinor,
+              points: c.evaluation.linePoints[i],
+            })),
+            balance: balanceOf(c.member.id),
+            created: true,
+          },
+        };
+      }
+    });
+    return Promise.all(
+      results.map((r, index) =>
+        r === 'existing'
+          ? this.get(brandId, items[index].input.orderId).then(
+              (value) => ({ ok: true as const, value }),
+              (error: unknown) => ({ ok: false as const, error }),
+            )
+          : Promise.resolve(r),
+      ),
+    );
+  }
+
+  /** The referrer's award when a referred member's first order is paid (rare: one per member). */
+  private async awardReferrals(brandId: string, created: Create[], tx: Transaction): Promise<void> {
+    const referred = new Map<string, Create[]>();
+    for (const c of created) {
+      if (c.member.referredBy) referred.set(c.member.id, [...(referred.get(c.member.id) ?? []), c]);
+    }
+    for (const [memberId, orders] of referred) {
+      const ids = orders.map((c) => c.id);
+      if (await this.repository.hasOtherOrder(brandId, memberId, ids, tx)) continue;
+      const first = orders[0];
+      await this.rules.awardBehaviour(
+        brandId,
+        first.member.referredBy as string,
+        {
+          kind: 'referral',
+          dedupeKey: referralDedupeKey(memberId),
+          sourceId: memberId,
+          actor: first.item.actor,
+          at: first.item.now,
+          details: { refereeId: memberId, orderId: first.id },
         },
         tx,
       );
-      if (!orderUuid) return this.existingOrder(brandId, input.orderId, tx);
-
-      let balance: number | null = null;
-      const events: OutboxMessageInput[] = [];
-      if (evaluation.points > 0) {
-        const { entry } = await this.ledger.earn(
-          brandId,
-          member.id,
-          {
-            points: evaluation.points,
-            reason: 'purchase',
-            source: 'order',
-            sourceId: orderUuid,
-            ruleId: rule?.id,
-            actor,
-            dedupeKey: purchaseDedupeKey(orderUuid),
-            earnedAt: now,
-            details: {
-              orderId: input.orderId,
-              rule: rule ? rule.name : 'default: 1 point per currency unit',
-              eligibleMinor: evaluation.eligibleMinor,
-              tierMultiplierBp: member.tierMultiplierBp,
-            },
-          },
-          tx,
-        );
-        balance = (await this.ledger.balance(brandId, member.id, tx)).balance;
-        events.push(
-          pointsEarnedMessage({
-            memberId: member.id,
-            points: evaluation.points,
-            reason: 'purchase',
-            source: 'order',
-            sourceId: orderUuid,
-            ruleId: rule?.id ?? null,
-            entryId: entry.id,
-            balance,
-          }),
-        );
-      }
-      events.push({
-        topic: ORDER_TOPICS.paid,
-        key: `member:${member.id}`,
-        payload: {
-          orderId: orderUuid,
-          externalId: input.orderId,
-          memberId: member.id,
-          paidTotalMinor: input.paidTotalMinor,
-          currency: input.currency,
-          placedAt: input.placedAt.toISOString(),
-          pointsAwarded: evaluation.points,
-        },
-      });
-      // One round trip for both events.
-      await this.outbox.publishMany(tx, brandId, events);
-      if (
-        member.referredBy &&
-        !(await this.repository.hasOtherOrder(brandId, member.id, orderUuid, tx))
-      ) {
-        await this.rules.awardBehaviour(
-          brandId,
-          member.referredBy,
-          {
-            kind: 'referral',
-            dedupeKey: referralDedupeKey(member.id),
-            sourceId: member.id,
-            actor,
-            at: now,
-            details: { refereeId: member.id, orderId: orderUuid },
-          },
-          tx,
-        );
-      }
-      return {
-        orderId: input.orderId,
-        id: orderUuid,
-        memberId: member.id,
-        status: 'paid' as const,
-        pointsAwarded: evaluation.points,
-        ruleId: rule?.id ?? null,
-        lines: lines.map((l, i) => ({
-          lineNo: l.lineNo,
-          productId: l.productId,
-          quantity: l.quantity,
-          paidMinor: l.paidMinor,
-          points: evaluation.linePoints[i],
-        })),
-        balance: balance ?? (await this.ledger.balance(brandId, member.id, tx)).balance,
-        created: true,
-      };
-    });
+    }
   }
 
   /**
