@@ -1,1 +1,15 @@
-export {};
+export * from './communities.module';
+export * from './communities.errors';
+export * from './communities.service';
+export * from './communities.repository';
+export * from './community-access';
+export * from './posts/feed-cursor';
+export * from './posts/hot-score';
+export * from './posts/post-content';
+export * from './posts/posts.repository';
+export * from './posts/posts.service';
+export * from './comments/comments.repository';
+export * from './comments/comments.service';
+export * from './reactions/reactions.repository';
+export * from './reactions/reactions.service';
+export * from './spam/content-rate-limiter';
