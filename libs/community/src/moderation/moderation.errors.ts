@@ -14,6 +14,9 @@ export enum ModerationErrorCode {
   ReportRateLimited = 'report_rate_limited',
   CommunityNotFound = 'moderation_community_not_found',
   MemberNotFound = 'moderation_member_not_found',
+  NotCommunityModerator = 'moderation_not_community_moderator',
+  NoOpenCase = 'moderation_no_open_case',
+  NoActiveSanction = 'moderation_no_active_sanction',
 }
 
 /**
@@ -116,6 +119,30 @@ export class ReportRateLimitedError extends DomainError {
       ErrorKind.RateLimited,
       'Too many reports; try again later',
       { retryAfterSeconds },
+    );
+  }
+}
+
+/** A community moderator acting outside their communities, or on something only staff may do. */
+export class NotCommunityModeratorError extends DomainError {
+  constructor(message = 'You do not moderate this community') {
+    super(ModerationErrorCode.NotCommunityModerator, ErrorKind.Forbidden, message);
+  }
+}
+
+export class NoOpenCaseError extends DomainError {
+  constructor() {
+    super(ModerationErrorCode.NoOpenCase, ErrorKind.Conflict, 'This content has no open case');
+  }
+}
+
+export class NoActiveSanctionError extends DomainError {
+  constructor(kind: string) {
+    super(
+      ModerationErrorCode.NoActiveSanction,
+      ErrorKind.Conflict,
+      `The member has no active ${kind} in this community`,
+      { kind },
     );
   }
 }

@@ -1,0 +1,147 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Page } from '@app/common';
+import { DatabaseClient } from '@app/db';
+import { decodePosition, keysetPage, pageSize } from '@app/identity';
+import { type OutboxMessageInput, OutboxPublisher } from '@app/outbox';
+import { ModerationAccessService, type ModeratorActor } from './moderation-access.service';
+import {
+  ActionNotAllowedError,
+  ModerationCaseNotFoundError,
+  ModerationTargetNotFoundError,
+  NoOpenCaseError,
+} from './moderation.errors';
+import {
+  approvedMessage,
+  contentModeratedForAuthor,
+  contentModeratedForCommunity,
+  moderationDecidedMessage,
+  removedMessage,
+} from './moderation.events';
+import {
+  type ContentTargetType,
+  type ModerationActionRow,
+  ModerationRepository,
+} from './moderation.repository';
+import { type ContentAction, nextStatus } from './moderation-transitions';
+
+export interface ContentDecision {
+  action: ContentAction;
+  targetType: ContentTargetType;
+  targetId: string;
+  /** When given, it must be the target's open case. */
+  caseId?: string;
+  reason: string;
+}
+
+/**
+ * Moderation decisions on posts, comments and reviews. One transaction per decision: the status
+ * change, the audit row, the case resolution and every outbox event commit together or not at all.
+ */
+@Injectable()
+export class ModerationActionsService {
+  constructor(
+    @Inject(DatabaseClient) private readonly client: DatabaseClient,
+    @Inject(ModerationRepository) private readonly repo: ModerationRepository,
+    @Inject(ModerationAccessService) private readonly access: ModerationAccessService,
+    @Inject(OutboxPublisher) private readonly outbox: OutboxPublisher,
+  ) {}
+
+  decide(actor: ModeratorActor, input: ContentDecision): Promise<ModerationActionRow> {
+    const { brandId } = actor;
+    return this.client.transaction(async (tx) => {
+      // Target row first, then its case: the same lock order as content writes (A, B).
+      const target = await this.repo.findTarget(brandId, input.targetType, input.targetId, tx, {
+        forUpdate: true,
+      });
+      if (!target) throw new ModerationTargetNotFoundError();
+      await this.access.assertCanModerate(actor, target.communityId, tx);
+      const openCase = await this.repo.findOpenCaseForUpdate(
+        brandId,
+        input.targetType,
+        input.targetId,
+        tx,
+      );
+      if (input.caseId && openCase?.id !== input.caseId) {
+        const named = await this.repo.findCase(brandId, input.caseId, tx);
+        if (!named || named.targetId !== target.id) throw new ModerationCaseNotFoundError();
+        throw new NoOpenCaseError();
+      }
+      const to = nextStatus(input.action, target.status);
+      if (to === undefined) throw new ActionNotAllowedError(input.action, target.status);
+      if (input.action === 'dismiss' && !openCase) throw new NoOpenCaseError();
+
+      const sharedPosts = to
+        ? await this.repo.setTargetStatus(brandId, target.targetType, target.id, to, tx)
+        : [];
+      const row = await this.repo.insertAction(
+        brandId,
+        {
+          action: input.action,
+          targetType: target.targetType,
+          targetId: target.id,
+          communityId: target.communityId,
+          memberId: target.authorId,
+          caseId: openCase?.id ?? null,
+          reason: input.reason,
+          until: null,
+          actorType: actor.type,
+          actorId: actor.id,
+        },
+        tx,
+      );
+      if (openCase) await this.repo.resolveCase(brandId, openCase.id, input.action, tx);
+
+      const status = to ?? target.status;
+      const messages: (OutboxMessageInput | null)[] = [
+        moderationDecidedMessage(brandId, row, status),
+        contentModeratedForAuthor(target, input.action, status, input.reason),
+      ];
+      // The reward fires on the first approval only (approved_at was null): approving content
+      // that was hidden after an earlier approval does not pay twice.
+      if (input.action === 'approve' && target.approvedAt === null)
+        messages.push(approvedMessage(target));
+      if (input.action === 'remove') messages.push(removedMessage(target, input.reason));
+      if (to && to !== target.status) {
+        if (target.targetType !== 'review' && target.communityId)
+          messages.push(
+            contentModeratedForCommunity(
+              target.communityId,
+              { targetType: target.targetType, targetId: target.id, postId: target.postId },
+              to,
+            ),
+          );
+        for (const shared of sharedPosts)
+          messages.push(
+            contentModeratedForCommunity(
+              shared.communityId,
+              { targetType: 'post', targetId: shared.postId, postId: null },
+              to,
+            ),
+          );
+      }
+      await this.outbox.publishMany(
+        tx,
+        brandId,
+        messages.filter((m): m is OutboxMessageInput => m !== null),
+      );
+      return row;
+    });
+  }
+
+  /** The audit trail, newest first; community moderators see their communities' rows only. */
+  async history(
+    actor: ModeratorActor,
+    query: { targetId?: string; memberId?: string; limit?: number; cursor?: string },
+  ): Promise<Page<ModerationActionRow>> {
+    const limit = pageSize(query.limit);
+    const after = query.cursor ? decodePosition(query.cursor) : null;
+    const communityIds = await this.access.scope(actor);
+    const rows = await this.repo.listActions(
+      actor.brandId,
+      { targetId: query.targetId, memberId: query.memberId, communityIds },
+      limit,
+      after,
+    );
+    return keysetPage(rows, limit);
+  }
+}
