@@ -1,13 +1,18 @@
 import { Inject, Logger } from '@nestjs/common';
 import {
+  ConnectedSocket,
+  MessageBody,
   type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
+  SubscribeMessage,
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
+import { isUUID } from 'class-validator';
 import type { DefaultEventsMap, ExtendedError, Server, Socket } from 'socket.io';
-import { DomainError, rooms } from '@app/common';
+import { DomainError, ValidationError, rooms } from '@app/common';
+import { CommunitiesService } from '@app/community';
 import { AuthService, AuthenticationRequiredError, type TokenSubject } from '@app/identity';
 
 /** What the server tells a client right after it connected. */
@@ -23,6 +28,14 @@ export interface SessionEvent {
 interface ServerToClientEvents {
   session: (session: SessionEvent) => void;
 }
+
+/** Answer (socket.io acknowledgement) to a room subscription request. */
+export type RoomAck =
+  { ok: true; room: string } | { ok: false; error: { code: string; message: string } };
+
+/** Client → server: `community:subscribe` / `community:leave` with `{ communityId }`. */
+export const COMMUNITY_SUBSCRIBE = 'community:subscribe';
+export const COMMUNITY_LEAVE = 'community:leave';
 
 interface SocketData {
   principal?: TokenSubject;
@@ -58,7 +71,10 @@ export class RealtimeGateway
   @WebSocketServer()
   server!: RealtimeServer;
 
-  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(CommunitiesService) private readonly communities: CommunitiesService,
+  ) {}
 
   afterInit(server: RealtimeServer): void {
     server.use((socket, next) => {
@@ -92,6 +108,44 @@ export class RealtimeGateway
     });
   }
 
+  /**
+   * Joins the `community:<id>` room when the caller may read the community (the same rule as the
+   * HTTP feed: public or a member of it, not banned; staff of the brand: any). Checked once at
+   * subscription: a member who leaves or is banned later keeps the room until they leave it or
+   * reconnect.
+   */
+  @SubscribeMessage(COMMUNITY_SUBSCRIBE)
+  async subscribeCommunity(
+    @ConnectedSocket() socket: RealtimeSocket,
+    @MessageBody() body: unknown,
+  ): Promise<RoomAck> {
+    try {
+      const principal = socket.data.principal;
+      if (!principal) throw new AuthenticationRequiredError();
+      const communityId = this.communityIdOf(body);
+      await this.communities.maySubscribe(principal, communityId);
+      const room = rooms.community(communityId);
+      await socket.join(room);
+      return { ok: true, room };
+    } catch (error) {
+      return { ok: false, error: this.errorOf(error) };
+    }
+  }
+
+  @SubscribeMessage(COMMUNITY_LEAVE)
+  async leaveCommunity(
+    @ConnectedSocket() socket: RealtimeSocket,
+    @MessageBody() body: unknown,
+  ): Promise<RoomAck> {
+    try {
+      const room = rooms.community(this.communityIdOf(body));
+      await socket.leave(room);
+      return { ok: true, room };
+    } catch (error) {
+      return { ok: false, error: this.errorOf(error) };
+    }
+  }
+
   handleDisconnect(socket: RealtimeSocket): void {
     clearTimeout(socket.data.expiryTimer);
   }
@@ -102,6 +156,21 @@ export class RealtimeGateway
     const { principal, expiresAt } = await this.auth.authenticateAccessToken(token);
     socket.data.principal = principal;
     socket.data.expiresAt = expiresAt;
+  }
+
+  private communityIdOf(body: unknown): string {
+    const id = (body as { communityId?: unknown } | null)?.communityId;
+    if (typeof id !== 'string' || !isUUID(id))
+      throw new ValidationError('communityId must be a UUID', {
+        fields: { communityId: ['must be a UUID'] },
+      });
+    return id.toLowerCase();
+  }
+
+  private errorOf(error: unknown): { code: string; message: string } {
+    if (error instanceof DomainError) return { code: error.code, message: error.message };
+    this.logger.error({ err: error }, 'socket room request failed unexpectedly');
+    return { code: 'internal_error', message: 'Internal error' };
   }
 
   private connectError(error: unknown): ExtendedError {
