@@ -55,22 +55,20 @@ export function normaliseText(text: string): string {
  */
 export function keywordMatches(normalisedText: string, normalisedKeyword: string): boolean {
   if (!normalisedKeyword) return false;
-  const first = String.fromCodePoint(normalisedKeyword.codePointAt(0) ?? 0);
-  const last = Array.from(normalisedKeyword).pop() ?? '';
-  const checkBefore = isSpacedWordChar(first);
-  const checkAfter = isSpacedWordChar(last);
+  const chars = Array.from(normalisedKeyword);
+  const checkBefore = isSpacedWordChar(chars[0]);
+  const checkAfter = isSpacedWordChar(chars[chars.length - 1]);
   for (
     let at = normalisedText.indexOf(normalisedKeyword);
     at !== -1;
     at = normalisedText.indexOf(normalisedKeyword, at + 1)
   ) {
+    // Code points, not UTF-16 units, on either side (astral letters are two units).
     const before = Array.from(normalisedText.slice(Math.max(0, at - 2), at)).pop();
-    const after = String.fromCodePoint(
-      normalisedText.codePointAt(at + normalisedKeyword.length) ?? 0,
-    );
-    const endsText = at + normalisedKeyword.length >= normalisedText.length;
+    const next = normalisedText.codePointAt(at + normalisedKeyword.length);
+    const after = next === undefined ? undefined : String.fromCodePoint(next);
     if (checkBefore && isSpacedWordChar(before)) continue;
-    if (checkAfter && !endsText && isSpacedWordChar(after)) continue;
+    if (checkAfter && isSpacedWordChar(after)) continue;
     return true;
   }
   return false;
