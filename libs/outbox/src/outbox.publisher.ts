@@ -1,5 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { type Executor, outboxMessages } from '@app/db';
+import { type Executor, runStatement, statement } from '@app/db';
+
+/** One statement for any number of messages, prepared once per connection (hot write paths). */
+const INSERT_MESSAGES = statement(
+  'outbox_insert_messages',
+  `insert into outbox_messages (brand_id, topic, key, payload, headers, available_at)
+   select $1, v.topic, v.key, v.payload::jsonb, v.headers::jsonb, v.available_at
+     from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) with ordinality
+          as v(topic, key, payload, headers, available_at, n)
+    order by v.n
+   returning id`,
+);
 
 export interface OutboxMessageInput {
   topic: string;
@@ -31,19 +42,15 @@ export class OutboxPublisher {
     messages: OutboxMessageInput[],
   ): Promise<string[]> {
     if (!messages.length) return [];
-    const rows = await tx
-      .insert(outboxMessages)
-      .values(
-        messages.map((m) => ({
-          brandId,
-          topic: m.topic,
-          key: m.key,
-          payload: m.payload,
-          headers: m.headers ?? {},
-          availableAt: m.availableAt ?? new Date(),
-        })),
-      )
-      .returning({ id: outboxMessages.id });
+    const now = new Date();
+    const rows = await runStatement<{ id: string }>(tx, INSERT_MESSAGES, [
+      brandId,
+      messages.map((m) => m.topic),
+      messages.map((m) => m.key ?? null),
+      messages.map((m) => JSON.stringify(m.payload)),
+      messages.map((m) => JSON.stringify(m.headers ?? {})),
+      messages.map((m) => m.availableAt ?? now),
+    ]);
     return rows.map((r) => r.id);
   }
 }

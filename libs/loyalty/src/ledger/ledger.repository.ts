@@ -3,6 +3,7 @@ import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, sql } from 'd
 import {
   DatabaseClient,
   type Executor,
+  statement,
   ledgerEntries,
   loyaltyPrograms,
   lotAllocations,
@@ -35,6 +36,103 @@ export interface LiabilityRow {
   pending: number;
   lots: number;
 }
+
+interface BalanceRecord {
+  brand_id: string;
+  member_id: string;
+  balance: number;
+  pending: number;
+  debt: number;
+  lifetime_earned: number;
+  updated_at: Date;
+}
+
+const balanceRow = (r: BalanceRecord): MemberBalanceRow => ({
+  brandId: r.brand_id,
+  memberId: r.member_id,
+  balance: r.balance,
+  pending: r.pending,
+  debt: r.debt,
+  lifetimeEarned: r.lifetime_earned,
+  updatedAt: r.updated_at,
+});
+
+/** Prepared statements of the batch paths (group-commit order ingestion). */
+const SQL = {
+  createBalances: statement(
+    'ledger_create_balances',
+    `insert into member_balances (brand_id, member_id)
+     select m.brand_id, m.id from members m where m.brand_id = $1 and m.id = any($2::uuid[])
+      order by m.id
+     on conflict do nothing`,
+  ),
+  lockBalances: statement(
+    'ledger_lock_balances',
+    `select * from member_balances where brand_id = $1 and member_id = any($2::uuid[])
+      order by member_id for update`,
+  ),
+  getBalances: statement(
+    'ledger_get_balances',
+    `select * from member_balances where brand_id = $1 and member_id = any($2::uuid[])`,
+  ),
+  setBalances: statement(
+    'ledger_set_balances',
+    `update member_balances b
+        set balance = v.balance, pending = v.pending, debt = v.debt,
+            lifetime_earned = v.lifetime_earned, updated_at = now()
+       from unnest($2::uuid[], $3::int[], $4::int[], $5::int[], $6::int[])
+            as v(member_id, balance, pending, debt, lifetime_earned)
+      where b.brand_id = $1 and b.member_id = v.member_id`,
+  ),
+  findDedupeKeys: statement(
+    'ledger_find_dedupe_keys',
+    `select dedupe_key, id, member_id from ledger_entries
+      where brand_id = $1 and dedupe_key = any($2::text[])`,
+  ),
+  insertEntries: statement(
+    'ledger_insert_entries',
+    `insert into ledger_entries (brand_id, id, member_id, kind, amount, reason, source, source_id,
+                                 rule_id, actor_type, actor_id, dedupe_key, details)
+     select $1, v.id, v.member_id, v.kind::ledger_kind, v.amount, v.reason,
+            v.source::ledger_source, v.source_id, v.rule_id, v.actor_type, v.actor_id,
+            v.dedupe_key, v.details::jsonb
+       from unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[],
+                   $8::text[], $9::uuid[], $10::text[], $11::text[], $12::text[], $13::text[])
+            as v(id, member_id, kind, amount, reason, source, source_id, rule_id, actor_type,
+                 actor_id, dedupe_key, details)
+     on conflict (brand_id, dedupe_key) do nothing
+     returning id, created_at`,
+  ),
+  insertLots: statement(
+    'ledger_insert_lots',
+    `insert into point_lots (brand_id, member_id, earn_entry_id, points, remaining, earned_at,
+                             available_at, expires_at)
+     select $1, v.* from unnest($2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::timestamptz[],
+                                $7::timestamptz[], $8::timestamptz[])
+            as v(member_id, earn_entry_id, points, remaining, earned_at, available_at, expires_at)
+     returning id, earn_entry_id`,
+  ),
+  heldPoints: statement(
+    'ledger_held_points',
+    `select member_id, sum(remaining) as held
+       from point_lots
+      where brand_id = $1 and member_id = any($2::uuid[])
+        and remaining > 0 and expired_at is null and available_at > $3
+      group by member_id`,
+  ),
+  liveLotTotals: statement(
+    'ledger_live_lot_totals',
+    `select member_id,
+            coalesce(sum(remaining) filter (
+              where available_at > $3 and (expires_at is null or expires_at > $3)), 0) as held,
+            coalesce(sum(remaining) filter (where expires_at <= $3), 0) as overdue
+       from point_lots
+      where brand_id = $1 and member_id = any($2::uuid[])
+        and remaining > 0 and expired_at is null
+        and (available_at > $3 or expires_at <= $3)
+      group by member_id`,
+  ),
+};
 
 /** The only place the ledger's SQL lives. Every method takes the brand id. */
 @Injectable()
@@ -81,40 +179,27 @@ export class LedgerRepository {
     memberIds: string[],
     tx: Executor,
   ): Promise<Map<string, MemberBalanceRow>> {
-    const ids = sql.param([...new Set(memberIds)].sort());
-    await tx.execute(sql`
-      insert into member_balances (brand_id, member_id)
-      select m.brand_id, m.id from members m where m.brand_id = ${brandId} and m.id = any(${ids}::uuid[])
-      order by m.id
-      on conflict do nothing`);
-    const rows = await tx
-      .select()
-      .from(memberBalances)
-      .where(
-        and(
-          eq(memberBalances.brandId, brandId),
-          sql`${memberBalances.memberId} = any(${ids}::uuid[])`,
-        ),
-      )
-      .orderBy(asc(memberBalances.memberId))
-      .for('update');
-    return new Map(rows.map((r) => [r.memberId, r]));
+    const ids = [...new Set(memberIds)].sort();
+    await this.client.run(SQL.createBalances, [brandId, ids], tx);
+    const rows = await this.client.run<BalanceRecord>(SQL.lockBalances, [brandId, ids], tx);
+    return new Map(rows.map((r) => [r.member_id, balanceRow(r)]));
   }
 
   /** Writes the totals of locked rows as computed by the caller (one statement for the batch). */
   async setBalances(brandId: string, rows: MemberBalanceRow[], tx: Executor): Promise<void> {
     if (!rows.length) return;
-    await tx.execute(sql`
-      update member_balances b
-         set balance = v.balance, pending = v.pending, debt = v.debt,
-             lifetime_earned = v.lifetime_earned, updated_at = now()
-        from unnest(${sql.param(rows.map((r) => r.memberId))}::uuid[],
-                    ${sql.param(rows.map((r) => r.balance))}::int[],
-                    ${sql.param(rows.map((r) => r.pending))}::int[],
-                    ${sql.param(rows.map((r) => r.debt))}::int[],
-                    ${sql.param(rows.map((r) => r.lifetimeEarned))}::int[])
-             as v(member_id, balance, pending, debt, lifetime_earned)
-       where b.brand_id = ${brandId} and b.member_id = v.member_id`);
+    await this.client.run(
+      SQL.setBalances,
+      [
+        brandId,
+        rows.map((r) => r.memberId),
+        rows.map((r) => r.balance),
+        rows.map((r) => r.pending),
+        rows.map((r) => r.debt),
+        rows.map((r) => r.lifetimeEarned),
+      ],
+      tx,
+    );
   }
 
   async getBalance(
@@ -135,16 +220,8 @@ export class LedgerRepository {
     tx?: Executor,
   ): Promise<Map<string, MemberBalanceRow>> {
     if (!memberIds.length) return new Map();
-    const rows = await this.ex(tx)
-      .select()
-      .from(memberBalances)
-      .where(
-        and(
-          eq(memberBalances.brandId, brandId),
-          sql`${memberBalances.memberId} = any(${sql.param(memberIds)}::uuid[])`,
-        ),
-      );
-    return new Map(rows.map((r) => [r.memberId, r]));
+    const rows = await this.client.run<BalanceRecord>(SQL.getBalances, [brandId, memberIds], tx);
+    return new Map(rows.map((r) => [r.member_id, balanceRow(r)]));
   }
 
   async updateBalance(
@@ -179,21 +256,19 @@ export class LedgerRepository {
     return row ?? null;
   }
 
-  async findEntriesByDedupeKeys(
+  /** Which of `dedupeKeys` are taken, and by which entry and member. */
+  async findDedupeKeys(
     brandId: string,
     dedupeKeys: string[],
     tx?: Executor,
-  ): Promise<LedgerEntry[]> {
+  ): Promise<{ dedupeKey: string; id: string; memberId: string }[]> {
     if (!dedupeKeys.length) return [];
-    return this.ex(tx)
-      .select()
-      .from(ledgerEntries)
-      .where(
-        and(
-          eq(ledgerEntries.brandId, brandId),
-          sql`${ledgerEntries.dedupeKey} = any(${sql.param(dedupeKeys)}::text[])`,
-        ),
-      );
+    const rows = await this.client.run<{ dedupe_key: string; id: string; member_id: string }>(
+      SQL.findDedupeKeys,
+      [brandId, dedupeKeys],
+      tx,
+    );
+    return rows.map((r) => ({ dedupeKey: r.dedupe_key, id: r.id, memberId: r.member_id }));
   }
 
   async findEntry(
@@ -229,26 +304,87 @@ export class LedgerRepository {
     return row ?? null;
   }
 
-  /** Several entries in one statement; a taken dedupe key is skipped (absent from the result). */
+  /**
+   * Several entries in one statement (ids chosen by the caller); a taken dedupe key is skipped
+   * and absent from the result.
+   */
   async insertEntries(
     brandId: string,
-    values: (NewLedgerEntry & { id?: string })[],
+    values: (NewLedgerEntry & { id: string })[],
     tx: Executor,
   ): Promise<LedgerEntry[]> {
     if (!values.length) return [];
-    return tx
-      .insert(ledgerEntries)
-      .values(values.map((v) => ({ ...v, brandId })))
-      .onConflictDoNothing({ target: [ledgerEntries.brandId, ledgerEntries.dedupeKey] })
-      .returning();
+    const rows = await this.client.run<{ id: string; created_at: Date }>(
+      SQL.insertEntries,
+      [
+        brandId,
+        values.map((v) => v.id),
+        values.map((v) => v.memberId),
+        values.map((v) => v.kind),
+        values.map((v) => v.amount),
+        values.map((v) => v.reason),
+        values.map((v) => v.source),
+        values.map((v) => v.sourceId ?? null),
+        values.map((v) => v.ruleId ?? null),
+        values.map((v) => v.actorType),
+        values.map((v) => v.actorId ?? null),
+        values.map((v) => v.dedupeKey),
+        values.map((v) => JSON.stringify(v.details ?? {})),
+      ],
+      tx,
+    );
+    const byId = new Map(values.map((v) => [v.id, v]));
+    return rows.map((r) => {
+      const v = byId.get(r.id) as NewLedgerEntry & { id: string };
+      return {
+        brandId,
+        id: v.id,
+        memberId: v.memberId,
+        kind: v.kind,
+        amount: v.amount,
+        reason: v.reason,
+        source: v.source,
+        sourceId: v.sourceId ?? null,
+        ruleId: v.ruleId ?? null,
+        actorType: v.actorType,
+        actorId: v.actorId ?? null,
+        dedupeKey: v.dedupeKey,
+        details: v.details ?? {},
+        createdAt: r.created_at,
+      };
+    });
   }
 
   async insertLots(brandId: string, values: NewPointLot[], tx: Executor): Promise<PointLot[]> {
     if (!values.length) return [];
-    return tx
-      .insert(pointLots)
-      .values(values.map((v) => ({ ...v, brandId })))
-      .returning();
+    const rows = await this.client.run<{ id: string; earn_entry_id: string }>(
+      SQL.insertLots,
+      [
+        brandId,
+        values.map((v) => v.memberId),
+        values.map((v) => v.earnEntryId),
+        values.map((v) => v.points),
+        values.map((v) => v.remaining),
+        values.map((v) => v.earnedAt),
+        values.map((v) => v.availableAt),
+        values.map((v) => v.expiresAt ?? null),
+      ],
+      tx,
+    );
+    const idByEntry = new Map(rows.map((r) => [r.earn_entry_id, r.id]));
+    return values.map((v) => ({
+      brandId,
+      id: idByEntry.get(v.earnEntryId) as string,
+      memberId: v.memberId,
+      earnEntryId: v.earnEntryId,
+      points: v.points,
+      remaining: v.remaining,
+      earnedAt: v.earnedAt,
+      availableAt: v.availableAt,
+      expiresAt: v.expiresAt ?? null,
+      expiredAt: null,
+      warnedAt: null,
+    }));
   }
 
   async insertLot(brandId: string, values: NewPointLot, tx: Executor): Promise<PointLot> {
@@ -322,13 +458,12 @@ export class LedgerRepository {
     tx?: Executor,
   ): Promise<Map<string, number>> {
     if (!memberIds.length) return new Map();
-    const result = await this.ex(tx).execute<{ member_id: string; held: string }>(sql`
-      select member_id, sum(remaining) as held
-        from point_lots
-       where brand_id = ${brandId} and member_id = any(${sql.param(memberIds)}::uuid[])
-         and remaining > 0 and expired_at is null and available_at > ${now}
-       group by member_id`);
-    return new Map(result.rows.map((r) => [r.member_id, Number(r.held)]));
+    const rows = await this.client.run<{ member_id: string; held: string }>(
+      SQL.heldPoints,
+      [brandId, memberIds, now],
+      tx,
+    );
+    return new Map(rows.map((r) => [r.member_id, Number(r.held)]));
   }
 
   /** liveLotTotals for several members in one statement. */
@@ -339,22 +474,13 @@ export class LedgerRepository {
     tx?: Executor,
   ): Promise<Map<string, { held: number; overdue: number }>> {
     if (!memberIds.length) return new Map();
-    const result = await this.ex(tx).execute<{
-      member_id: string;
-      held: string;
-      overdue: string;
-    }>(sql`
-      select member_id,
-             coalesce(sum(remaining) filter (
-               where available_at > ${now} and (expires_at is null or expires_at > ${now})), 0) as held,
-             coalesce(sum(remaining) filter (where expires_at <= ${now}), 0) as overdue
-        from point_lots
-       where brand_id = ${brandId} and member_id = any(${sql.param(memberIds)}::uuid[])
-         and remaining > 0 and expired_at is null
-         and (available_at > ${now} or expires_at <= ${now})
-       group by member_id`);
+    const rows = await this.client.run<{ member_id: string; held: string; overdue: string }>(
+      SQL.liveLotTotals,
+      [brandId, memberIds, now],
+      tx,
+    );
     return new Map(
-      result.rows.map((r) => [r.member_id, { held: Number(r.held), overdue: Number(r.overdue) }]),
+      rows.map((r) => [r.member_id, { held: Number(r.held), overdue: Number(r.overdue) }]),
     );
   }
 

@@ -143,15 +143,17 @@ export class LedgerService {
         requests.map((r) => r.memberId),
         tx,
       );
-      const existing = new Map(
-        (
-          await this.repository.findEntriesByDedupeKeys(
-            brandId,
-            requests.map((r) => r.input.dedupeKey),
-            tx,
-          )
-        ).map((e) => [e.dedupeKey, e]),
+      const taken = await this.repository.findDedupeKeys(
+        brandId,
+        requests.map((r) => r.input.dedupeKey),
+        tx,
       );
+      // Retries are rare on this path: full rows only for the keys already taken.
+      const existing = new Map<string, LedgerEntry>();
+      for (const t of taken) {
+        const entry = await this.repository.findEntryByDedupeKey(brandId, t.dedupeKey, tx);
+        if (entry) existing.set(t.dedupeKey, entry);
+      }
       const fresh: { memberId: string; input: CreditInput }[] = [];
       const freshKeys = new Set<string>();
       for (const { memberId, input } of requests) {

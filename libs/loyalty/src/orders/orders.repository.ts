@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
-import { DatabaseClient, type Executor, earningRules, orderLines, orders, refunds } from '@app/db';
+import {
+  DatabaseClient,
+  type Executor,
+  earningRules,
+  orderLines,
+  orders,
+  refunds,
+  statement,
+} from '@app/db';
 
 export type Order = typeof orders.$inferSelect;
 export type OrderLine = typeof orderLines.$inferSelect;
@@ -47,6 +55,45 @@ export interface LineRefundUpdate {
 const num = (value: unknown): number => Number(value);
 /** One array parameter (drizzle would otherwise expand a JS array into a row of parameters). */
 const arr = (values: unknown[]) => sql.param(values);
+
+/** Prepared statements of the ingestion hot path (see OrdersService batches). */
+const SQL = {
+  findMembers: statement(
+    'orders_find_members',
+    `select m.id, m.external_id, m.referred_by,
+            coalesce(t.multiplier_bp, entry.multiplier_bp) as multiplier_bp
+       from members m
+       left join member_tiers mt on mt.brand_id = m.brand_id and mt.member_id = m.id
+       left join tiers t on t.brand_id = mt.brand_id and t.id = mt.tier_id
+       -- A member not yet evaluated by the tiers consumer is on the entry tier (rank 0).
+       left join tiers entry on entry.brand_id = m.brand_id and entry.rank = 0
+      where m.brand_id = $1 and (m.id = any($2::uuid[]) or m.external_id = any($3::text[]))`,
+  ),
+  insertOrders: statement(
+    'orders_insert_batch',
+    `with o as (
+       insert into orders (brand_id, external_id, member_id, currency, paid_total_minor, channel,
+                           store_id, placed_at, points_awarded)
+       select $1, v.external_id, v.member_id, v.currency, v.paid, v.channel::order_channel,
+              v.store_id, v.placed_at, v.points
+         from unnest($2::text[], $3::uuid[], $4::text[], $5::bigint[], $6::text[], $7::text[],
+                     $8::timestamptz[], $9::int[])
+              as v(external_id, member_id, currency, paid, channel, store_id, placed_at, points)
+       on conflict (brand_id, external_id) do nothing
+       returning id, external_id
+     ), l as (
+       insert into order_lines (brand_id, order_id, line_no, product_id, category, quantity,
+                                unit_price_minor, paid_minor, points_awarded)
+       select $1, o.id, v.line_no, v.product_id, v.category, v.quantity, v.unit_price, v.paid,
+              v.points
+         from unnest($10::text[], $11::int[], $12::text[], $13::text[], $14::int[],
+                     $15::bigint[], $16::bigint[], $17::int[])
+              as v(external_id, line_no, product_id, category, quantity, unit_price, paid, points)
+         join o on o.external_id = v.external_id
+     )
+     select id, external_id from o`,
+  ),
+};
 
 /** The only place the SQL of orders, refunds and earning rules lives. Every method takes the brand. */
 @Injectable()
@@ -95,21 +142,13 @@ export class OrdersRepository {
     refs: { ids: string[]; externalIds: string[] },
     tx?: Executor,
   ): Promise<(MemberForOrder & { externalId: string | null })[]> {
-    const result = await this.ex(tx).execute<{
+    const rows = await this.client.run<{
       id: string;
       external_id: string | null;
       referred_by: string | null;
       multiplier_bp: number | null;
-    }>(sql`
-      select m.id, m.external_id, m.referred_by,
-             coalesce(t.multiplier_bp, entry.multiplier_bp) as multiplier_bp
-        from members m
-        left join member_tiers mt on mt.brand_id = m.brand_id and mt.member_id = m.id
-        left join tiers t on t.brand_id = mt.brand_id and t.id = mt.tier_id
-        left join tiers entry on entry.brand_id = m.brand_id and entry.rank = 0
-       where m.brand_id = ${brandId}
-         and (m.id = any(${arr(refs.ids)}::uuid[]) or m.external_id = any(${arr(refs.externalIds)}::text[]))`);
-    return result.rows.map((row) => ({
+    }>(SQL.findMembers, [brandId, refs.ids, refs.externalIds], tx);
+    return rows.map((row) => ({
       id: row.id,
       externalId: row.external_id,
       referredBy: row.referred_by,
@@ -118,9 +157,10 @@ export class OrdersRepository {
   }
 
   /**
-   * insertOrder for a batch, one statement for all orders and lines. Returns the ids of the
-   * orders inserted, by external id; an external id already stored is absent (the caller reads
-   * the original). External ids must be unique within the batch.
+   * Inserts a batch of orders and their lines in one statement. Returns the ids of the orders
+   * inserted, by external id; an external id already stored is absent (a concurrent insert of the
+   * same order waits for the other transaction, then yields; the caller reads the original).
+   * External ids must be unique within the batch.
    */
   async insertOrders(
     brandId: string,
@@ -129,36 +169,30 @@ export class OrdersRepository {
   ): Promise<Map<string, string>> {
     if (!batch.length) return new Map();
     const lines = batch.flatMap((o) => o.lines.map((l) => ({ ...l, externalId: o.externalId })));
-    const col = <T>(pick: (o: NewOrder) => T) => arr(batch.map(pick));
-    const lineCol = <T>(pick: (l: (typeof lines)[number]) => T) => arr(lines.map(pick));
-    const result = await tx.execute<{ id: string; external_id: string }>(sql`
-      with o as (
-        insert into orders (brand_id, external_id, member_id, currency, paid_total_minor, channel,
-                            store_id, placed_at, points_awarded)
-        select ${brandId}, v.external_id, v.member_id, v.currency, v.paid, v.channel::order_channel,
-               v.store_id, v.placed_at, v.points
-          from unnest(${col((o) => o.externalId)}::text[], ${col((o) => o.memberId)}::uuid[],
-                      ${col((o) => o.currency)}::text[], ${col((o) => o.paidTotalMinor)}::bigint[],
-                      ${col((o) => o.channel)}::text[], ${col((o) => o.storeId)}::text[],
-                      ${col((o) => o.placedAt.toISOString())}::timestamptz[],
-                      ${col((o) => o.pointsAwarded)}::int[])
-               as v(external_id, member_id, currency, paid, channel, store_id, placed_at, points)
-        on conflict (brand_id, external_id) do nothing
-        returning id, external_id
-      ), l as (
-        insert into order_lines (brand_id, order_id, line_no, product_id, category, quantity,
-                                 unit_price_minor, paid_minor, points_awarded)
-        select ${brandId}, o.id, v.line_no, v.product_id, v.category, v.quantity, v.unit_price,
-               v.paid, v.points
-          from unnest(${lineCol((x) => x.externalId)}::text[], ${lineCol((x) => x.lineNo)}::int[],
-                      ${lineCol((x) => x.productId)}::text[], ${lineCol((x) => x.category)}::text[],
-                      ${lineCol((x) => x.quantity)}::int[], ${lineCol((x) => x.unitPriceMinor)}::bigint[],
-                      ${lineCol((x) => x.paidMinor)}::bigint[], ${lineCol((x) => x.pointsAwarded)}::int[])
-               as v(external_id, line_no, product_id, category, quantity, unit_price, paid, points)
-          join o on o.external_id = v.external_id
-      )
-      select id, external_id from o`);
-    return new Map(result.rows.map((r) => [r.external_id, r.id]));
+    const rows = await this.client.run<{ id: string; external_id: string }>(
+      SQL.insertOrders,
+      [
+        brandId,
+        batch.map((o) => o.externalId),
+        batch.map((o) => o.memberId),
+        batch.map((o) => o.currency),
+        batch.map((o) => o.paidTotalMinor),
+        batch.map((o) => o.channel),
+        batch.map((o) => o.storeId),
+        batch.map((o) => o.placedAt),
+        batch.map((o) => o.pointsAwarded),
+        lines.map((l) => l.externalId),
+        lines.map((l) => l.lineNo),
+        lines.map((l) => l.productId),
+        lines.map((l) => l.category),
+        lines.map((l) => l.quantity),
+        lines.map((l) => l.unitPriceMinor),
+        lines.map((l) => l.paidMinor),
+        lines.map((l) => l.pointsAwarded),
+      ],
+      tx,
+    );
+    return new Map(rows.map((r) => [r.external_id, r.id]));
   }
 
   async findOrderByExternalId(
