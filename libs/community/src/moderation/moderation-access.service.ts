@@ -15,10 +15,15 @@ export type ModeratorActor =
 export class ModerationAccessService {
   constructor(@Inject(ModerationRepository) private readonly repo: ModerationRepository) {}
 
-  /** Null: every community of the brand; else the communities this member moderates. */
+  /**
+   * Null: every community of the brand; else the communities this member moderates (403 for a
+   * member who moderates none: the queue is not for them).
+   */
   async scope(actor: ModeratorActor, tx?: Executor): Promise<string[] | null> {
     if (actor.type === 'staff') return null;
-    return this.repo.moderatedCommunityIds(actor.brandId, actor.id, tx);
+    const ids = await this.repo.moderatedCommunityIds(actor.brandId, actor.id, tx);
+    if (!ids.length) throw new NotCommunityModeratorError('You do not moderate any community');
+    return ids;
   }
 
   /** Throws unless the actor may moderate content of `communityId` (null: outside communities). */
