@@ -1,5 +1,12 @@
-import { and, eq } from 'drizzle-orm';
-import { communities, communitySanctions, moderationRules, posts, products } from '@app/db';
+import { and, eq, sql } from 'drizzle-orm';
+import {
+  communities,
+  communitySanctions,
+  moderationCases,
+  moderationRules,
+  posts,
+  products,
+} from '@app/db';
 import {
   type CommunityBody,
   type PostBody,
@@ -623,16 +630,26 @@ describe('communities, posts, comments and reactions (e2e)', () => {
       );
     });
 
-    it('a held post is visible to its author only (my posts), not in the feed', async () => {
+    it('screening: block writes nothing, flag publishes and queues, hold is visible to its author only', async () => {
       // A fresh brand: the screening rule cache of the process has not seen it yet.
       const t = await seedTenant(api, 'cm-hold');
-      await api.db.db.insert(moderationRules).values({
-        brandId: t.brandId,
-        name: 'hold links',
-        match: 'keyword',
-        pattern: 'cheapwatches',
-        action: 'hold',
-      });
+      await api.db.db.insert(moderationRules).values([
+        {
+          brandId: t.brandId,
+          name: 'hold',
+          match: 'keyword',
+          pattern: 'cheapwatches',
+          action: 'hold',
+        },
+        {
+          brandId: t.brandId,
+          name: 'block',
+          match: 'keyword',
+          pattern: 'scamlink',
+          action: 'block',
+        },
+        { brandId: t.brandId, name: 'flag', match: 'keyword', pattern: 'dm me', action: 'flag' },
+      ]);
       const c = await createCommunity(api, t.owner.accessToken);
       const a = await newMember(t);
       const b = await newMember(t);
@@ -652,6 +669,90 @@ describe('communities, posts, comments and reactions (e2e)', () => {
         .from(posts)
         .where(eq(posts.id, held.id));
       expect(row).toEqual({ status: 'held', approvedAt: null });
+
+      expectErrorBody(
+        await post(`/v1/communities/${c.id}/posts`, b.token, { body: 'see scamlink' }),
+        400,
+        'content_blocked',
+      );
+      expectErrorBody(
+        await post(`/v1/posts/${held.id}/comments`, a.token, { body: 'see scamlink' }),
+        404,
+        'post_not_found',
+      );
+      const flagged = await createPost(api, b.token, c.id, { body: 'DM me for a deal' });
+      expect(flagged.status).toBe('published');
+      const flaggedComment = await post(`/v1/posts/${flagged.id}/comments`, a.token, {
+        body: 'ok, dm me',
+      }).expect(201);
+      expectErrorBody(
+        await post(`/v1/posts/${flagged.id}/comments`, a.token, { body: 'scamlink here' }),
+        400,
+        'content_blocked',
+      );
+      const cases = await api.db.db
+        .select({
+          targetType: moderationCases.targetType,
+          targetId: moderationCases.targetId,
+          reason: moderationCases.reason,
+        })
+        .from(moderationCases)
+        .where(eq(moderationCases.brandId, t.brandId));
+      expect(cases).toEqual(
+        expect.arrayContaining([
+          { targetType: 'post', targetId: held.id, reason: 'held' },
+          { targetType: 'post', targetId: flagged.id, reason: 'flagged' },
+          {
+            targetType: 'comment',
+            targetId: (flaggedComment.body as { id: string }).id,
+            reason: 'flagged',
+          },
+        ]),
+      );
+      expect(cases).toHaveLength(3);
+      const [{ n }] = await api.db.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(posts)
+        .where(eq(posts.brandId, t.brandId));
+      expect(n).toBe(2);
     });
+
+    it('rate-limits comments per member: the 31st within 10 minutes → 429 comment_rate_limited', async () => {
+      const c = await createCommunity(api, tenant.owner.accessToken);
+      const a = await newMember();
+      await joinCommunity(api, a.token, c.id);
+      const p = await createPost(api, a.token, c.id);
+      for (let i = 0; i < 30; i += 1)
+        await post(`/v1/posts/${p.id}/comments`, a.token, { body: `comment ${i}` }).expect(201);
+      expectErrorBody(
+        await post(`/v1/posts/${p.id}/comments`, a.token, { body: 'comment 31' }),
+        429,
+        'comment_rate_limited',
+      );
+    });
+  });
+
+  it('lists the community routes in the OpenAPI document', async () => {
+    const doc = (await api.http().get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/communities',
+        '/v1/communities/{id}',
+        '/v1/communities/{id}/join',
+        '/v1/communities/{id}/invites',
+        '/v1/communities/{id}/members/{memberId}/role',
+        '/v1/communities/{communityId}/posts',
+        '/v1/posts/{id}',
+        '/v1/posts/{id}/comments',
+        '/v1/posts/{id}/reaction',
+        '/v1/posts/{id}/pin',
+        '/v1/posts/{id}/poll/votes',
+        '/v1/comments/{id}',
+        '/v1/comments/{id}/reaction',
+        '/v1/me/posts',
+      ]),
+    );
   });
 });
