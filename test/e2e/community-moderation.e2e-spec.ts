@@ -383,6 +383,31 @@ describe('community moderation over HTTP (e2e)', () => {
       ).expect(200);
       expect((otherQueue.body as { items: unknown[] }).items).toEqual([]);
 
+      // Brand staff: moderators see every community, marketers have no say.
+      const staffModerator = await createStaff(
+        api,
+        brand.slug,
+        brand.owner.accessToken,
+        'moderator',
+      );
+      const marketer = await createStaff(api, brand.slug, brand.owner.accessToken, 'marketer');
+      const staffView = await get(
+        `/v1/moderation/queue?communityId=${theirs.id}`,
+        staffModerator.tokens.accessToken,
+      ).expect(200);
+      expect(staffView.body).toMatchObject({ items: [{ targetId: inTheirs.row.id }] });
+      expectErrorBody(
+        await get('/v1/moderation/queue', marketer.tokens.accessToken),
+        403,
+        'insufficient_role',
+      );
+      expectErrorBody(
+        await decide(marketer.tokens.accessToken, inTheirs.row.id),
+        403,
+        'insufficient_role',
+      );
+      await decide(staffModerator.tokens.accessToken, inTheirs.row.id).expect(201);
+
       await decide(moderator.token, inMine.row.id).expect(201);
       const audit = await get(
         `/v1/moderation/actions?targetId=${inMine.row.id}`,
