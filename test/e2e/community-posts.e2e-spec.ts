@@ -715,6 +715,20 @@ describe('communities, posts, comments and reactions (e2e)', () => {
         .from(posts)
         .where(eq(posts.brandId, t.brandId));
       expect(n).toBe(2);
+
+      // An edit is screened again: caught by a hold rule, the post leaves the feed for review.
+      const edited = await patch(`/v1/posts/${flagged.id}`, b.token, {
+        body: 'now with cheapwatches',
+      }).expect(200);
+      expect(edited.body).toMatchObject({ status: 'held' });
+      const after = (await get(`/v1/communities/${c.id}/posts`, a.token).expect(200))
+        .body as Page<FeedPost>;
+      expect(after.items).toEqual([]);
+      expectErrorBody(
+        await patch(`/v1/posts/${held.id}`, a.token, { body: 'scamlink instead' }),
+        400,
+        'content_blocked',
+      );
     });
 
     it('rate-limits comments per member: the 31st within 10 minutes → 429 comment_rate_limited', async () => {
