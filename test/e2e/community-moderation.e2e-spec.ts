@@ -508,4 +508,26 @@ describe('community moderation over HTTP (e2e)', () => {
       ]);
     });
   });
+
+  it('lists the moderation routes in the OpenAPI document', async () => {
+    const doc = await api.http().get('/docs-json').expect(200);
+    const paths = (doc.body as { paths: Record<string, Record<string, unknown>> }).paths;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/moderation/rules',
+        '/v1/moderation/rules/{id}',
+        '/v1/moderation/queue',
+        '/v1/moderation/actions',
+        '/v1/moderation/sanctions',
+        '/v1/moderation/sanctions/lift',
+        '/v1/reports',
+      ]),
+    );
+    expect(Object.keys(paths['/v1/moderation/actions']).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(paths['/v1/moderation/rules/{id}']).sort()).toEqual([
+      'delete',
+      'get',
+      'patch',
+    ]);
+  });
 });
