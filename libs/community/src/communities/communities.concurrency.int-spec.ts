@@ -42,13 +42,11 @@ describe('community counters under concurrency (Postgres)', () => {
     for (let i = 0; i < n; i += 10) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(10, n - i) }, () =>
-          moduleRef
-            .get(MembersService)
-            .register(brandId, {
-              email: uniqueEmail('m'),
-              firstName: 'T',
-              password: DEFAULT_PASSWORD,
-            }),
+          moduleRef.get(MembersService).register(brandId, {
+            email: uniqueEmail('m'),
+            firstName: 'T',
+            password: DEFAULT_PASSWORD,
+          }),
         ),
       );
       out.push(...batch.map((m) => ({ type: 'member' as const, brandId, id: m.id })));
