@@ -10,6 +10,7 @@ import {
   contentReports,
   moderationActions,
   moderationCases,
+  moderationRules,
   posts,
 } from '@app/db';
 import { BrandsService, IdentityModule } from '@app/identity';
@@ -127,6 +128,16 @@ describe('moderation (Postgres + Redis)', () => {
       await rules.update(brandId, rule.id, { active: false });
       expect((await screening.screen(brandId, 'buy cheap pills')).action).toBe('allow');
       await rules.remove(brandId, rule.id);
+    });
+
+    it('skips a stored rule that does not compile instead of failing every post', async () => {
+      const other = await createBrandWithOwner(moduleRef.get(BrandsService));
+      await ctx.db.db.insert(moderationRules).values([
+        { brandId: other.brand.id, name: 'broken', match: 'regex', pattern: '(', action: 'block' },
+        { brandId: other.brand.id, name: 'ok', match: 'keyword', pattern: 'spam', action: 'flag' },
+      ]);
+      const screening = moduleRef.get(ScreeningService);
+      expect((await screening.screen(other.brand.id, 'spam (')).action).toBe('flag');
     });
 
     it('refuses an unsafe regex at write time and stores nothing', async () => {

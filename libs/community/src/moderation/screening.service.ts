@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModerationRepository } from './moderation.repository';
 import { type CompiledRule, type ScreeningVerdict, compileRule, screenText } from './rule-matching';
 
@@ -12,6 +12,7 @@ export const SCREENING_CACHE_MS = 5_000;
  */
 @Injectable()
 export class ScreeningService {
+  private readonly logger = new Logger(ScreeningService.name);
   private readonly cache = new Map<string, { rules: CompiledRule[]; until: number }>();
 
   constructor(@Inject(ModerationRepository) private readonly repo: ModerationRepository) {}
@@ -30,7 +31,15 @@ export class ScreeningService {
     const cached = this.cache.get(brandId);
     if (cached && cached.until > now) return cached.rules;
     const rows = await this.repo.listActiveRules(brandId);
-    const rules = rows.map(compileRule);
+    const rules = rows.flatMap((row) => {
+      // Rules are validated on write; one written around the API must not stop all posting.
+      try {
+        return [compileRule(row)];
+      } catch {
+        this.logger.warn(`brand ${brandId}: moderation rule ${row.id} does not compile; skipped`);
+        return [];
+      }
+    });
     // Bounded: a process serving many brands must not grow without limit.
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(brandId, { rules, until: now + SCREENING_CACHE_MS });
