@@ -37,6 +37,7 @@ export class AppConfig {
   };
   readonly outbox: { pollMs: number; batchSize: number; leaseMs: number; maxAttempts: number };
   readonly worker: { heartbeatEveryMs: number };
+  readonly ingest: { batchMax: number; batchInFlight: number };
   readonly ml: { tfBackend: Env['TF_BACKEND'] };
 
   constructor(env: Env) {
@@ -74,6 +75,7 @@ export class AppConfig {
       maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
     };
     this.worker = { heartbeatEveryMs: env.HEARTBEAT_EVERY_MS };
+    this.ingest = { batchMax: env.ORDER_BATCH_MAX, batchInFlight: env.ORDER_BATCH_IN_FLIGHT };
     this.ml = { tfBackend: env.TF_BACKEND };
   }
 

@@ -12,5 +12,8 @@ export function createRedis(
     maxRetriesPerRequest: 2,
     enableReadyCheck: true,
     lazyConnect: options.lazyConnect ?? false,
+    // Commands issued in the same tick (rate-limit counters and replay checks of concurrent
+    // requests) go out in one write: fewer syscalls under load, no added latency when idle.
+    enableAutoPipelining: true,
   });
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MicroBatcher, type Settled } from '@app/common';
+import { AppConfig } from '@app/config';
 import { DatabaseClient, type Transaction } from '@app/db';
 import { MemberNotFoundError } from '@app/identity';
 import { type OutboxMessageInput, OutboxPublisher } from '@app/outbox';
@@ -121,9 +122,6 @@ interface Create {
   id: string;
 }
 
-/** Group commit of ingestion: most orders per transaction, most transactions at once. */
-export const INGEST_BATCH = { maxBatch: 100, maxInFlight: 4 };
-
 /**
  * Orders from storefronts: ingestion (idempotent on the storefront's order id) awarding purchase
  * points, the referrer's referral award, and refunds clawing back the refunded lines' points —
@@ -132,10 +130,8 @@ export const INGEST_BATCH = { maxBatch: 100, maxInFlight: 4 };
 @Injectable()
 export class OrdersService {
   private readonly programCache = new Map<string, { program: LoyaltyProgram; until: number }>();
-  private readonly batcher = new MicroBatcher<string, IngestItem, OrderResult>(
-    (brandId, items) => this.ingestBatch(brandId, items),
-    INGEST_BATCH,
-  );
+  /** Group commit: concurrent orders of a brand share a transaction (docs/adr/0012). */
+  private readonly batcher: MicroBatcher<string, IngestItem, OrderResult>;
 
   constructor(
     @Inject(DatabaseClient) private readonly db: DatabaseClient,
@@ -144,7 +140,13 @@ export class OrdersService {
     @Inject(LoyaltyProgramService) private readonly programs: LoyaltyProgramService,
     @Inject(EarningRulesService) private readonly rules: EarningRulesService,
     @Inject(OutboxPublisher) private readonly outbox: OutboxPublisher,
-  ) {}
+    @Inject(AppConfig) config: AppConfig,
+  ) {
+    this.batcher = new MicroBatcher((brandId, items) => this.ingestBatch(brandId, items), {
+      maxBatch: config.ingest.batchMax,
+      maxInFlight: config.ingest.batchInFlight,
+    });
+  }
 
   async ingest(
     brandId: string,
