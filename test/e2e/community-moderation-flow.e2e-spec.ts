@@ -12,10 +12,11 @@ import {
 import { waitFor } from '../support/outbox-testing';
 
 /**
- * The whole loop over HTTP with the worker running: a post caught by a hold rule waits in the
- * queue, earns once when approved, loses its points when removed, and a restore pays nothing.
+ * Moderation with the real community endpoints and the worker: a post caught by a hold rule
+ * waits in the queue, earns once when approved, loses its points when removed, and a restore pays
+ * nothing; mutes and bans imposed here are enforced by the posting and joining endpoints.
  */
-describe('held post → queue → approve → points → remove → reversed (e2e)', () => {
+describe('moderation through the community endpoints (e2e)', () => {
   let api: ApiHarness;
   let worker: NestFastifyApplication;
 
@@ -86,5 +87,46 @@ describe('held post → queue → approve → points → remove → reversed (e2
     await decide('restore').expect(201);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await balance()).toBe(0);
+  });
+
+  it('a muted member cannot post until unmuted; a banned member is out and cannot rejoin until unbanned', async () => {
+    const tenant = await seedTenant(api, 'mod-sanction');
+    const staff = (path: string, body: Record<string, unknown>) =>
+      api.http().post(path).set('authorization', `Bearer ${tenant.owner.accessToken}`).send(body);
+    const community = await createCommunity(api, tenant.owner.accessToken);
+    const member = await registerMember(api, tenant.slug);
+    const token = (await loginMember(api, tenant.slug, member.email)).accessToken;
+    await joinCommunity(api, token, community.id);
+    const write = (body: string) =>
+      api
+        .http()
+        .post(`/v1/communities/${community.id}/posts`)
+        .set('authorization', `Bearer ${token}`)
+        .send({ body });
+    const sanction = { communityId: community.id, memberId: member.id, reason: 'Flooding' };
+
+    await staff('/v1/moderation/sanctions', {
+      ...sanction,
+      kind: 'mute',
+      durationMinutes: 60,
+    }).expect(201);
+    expectErrorBody(await write('still here'), 403, 'member_muted');
+    await staff('/v1/moderation/sanctions/lift', { ...sanction, kind: 'mute' }).expect(201);
+    await write('back again').expect(201);
+
+    await staff('/v1/moderation/sanctions', {
+      ...sanction,
+      kind: 'ban',
+      durationMinutes: 60,
+    }).expect(201);
+    const join = () =>
+      api
+        .http()
+        .post(`/v1/communities/${community.id}/join`)
+        .set('authorization', `Bearer ${token}`);
+    expectErrorBody(await join(), 403, 'member_banned');
+    expectErrorBody(await write('let me in'), 403);
+    await staff('/v1/moderation/sanctions/lift', { ...sanction, kind: 'ban' }).expect(201);
+    await join().expect(200);
   });
 });
