@@ -1,1 +1,11 @@
-export {};
+export * from './reviews.module';
+export * from './reviews.errors';
+export * from './reviews.repository';
+export * from './reviews.service';
+export * from './review-content';
+export * from './review-stats';
+export * from './ugc-rewards.service';
+export * from './dto/create-review.request.dto';
+export * from './dto/update-review.request.dto';
+export * from './dto/review.response.dto';
+export * from './dto/product-reviews.query.dto';

@@ -9,14 +9,13 @@ const ROUTES: Record<
 > = {
   [BEHAVIOUR_TOPICS.memberRegistered]: { kind: 'signup', key: (p) => p.memberId },
   [BEHAVIOUR_TOPICS.profileCompleted]: { kind: 'profile_completed', key: (p) => p.memberId },
-  [BEHAVIOUR_TOPICS.reviewApproved]: { kind: 'review_approved', key: (p) => p.reviewId },
-  [BEHAVIOUR_TOPICS.postApproved]: { kind: 'post_approved', key: (p) => p.postId },
 };
 
 /**
- * Behaviour points from domain events: sign-up, profile completed, review approved, post approved.
- * Idempotent through the award's dedupe key `rule:<kind>:<natural key>` (a member signs up once,
- * a review is approved once), so redelivery or a second approval awards nothing twice.
+ * Behaviour points from domain events: sign-up, profile completed. (Approved posts and reviews
+ * earn in the community's UgcRewardsConsumer, which also issues the review coupon and reverses
+ * awards of removed content.) Idempotent through the award's dedupe key
+ * `rule:<kind>:<natural key>` (a member signs up once), so a redelivery awards nothing twice.
  */
 @OutboxHandler()
 @Injectable()

@@ -4,6 +4,7 @@ import { DatabaseClient, type Executor, type PurchaseRuleConfig, type RuleCaps }
 import { LedgerRepository, LedgerService, type LedgerActor } from '../../ledger';
 import { type AuditActor, AuditLogRepository, MemberNotFoundError } from '@app/identity';
 import { OutboxPublisher } from '@app/outbox';
+import { CouponTemplatesRepository } from '../../rewards/coupons/coupon-templates.repository';
 import { InvalidRuleError, RuleNotFoundError } from '../orders.errors';
 import { pointsEarnedMessage } from '../orders.events';
 import {
@@ -59,6 +60,8 @@ const multiplierMap = (v: unknown) =>
     (x) => positiveNumber(x) && (x as number) <= 100,
   );
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Validates a rule as it would be stored; throws InvalidRuleError listing every problem. */
 export function validateRule(rule: RuleInput): void {
   const fields: Record<string, string[]> = {};
@@ -87,6 +90,14 @@ export function validateRule(rule: RuleInput): void {
   } else if (!(Number.isSafeInteger(rule.points) && (rule.points as number) > 0)) {
     add('points', 'behaviour rules award a positive integer of points');
   }
+  // 晒单返券: a review_approved rule may name a coupon template issued with its points.
+  const couponTemplateId = rule.config?.couponTemplateId;
+  if (couponTemplateId !== undefined) {
+    if (rule.kind !== 'review_approved')
+      add('config.couponTemplateId', 'only review_approved rules issue a coupon');
+    else if (typeof couponTemplateId !== 'string' || !UUID.test(couponTemplateId))
+      add('config.couponTemplateId', 'must be the id (uuid) of a coupon template');
+  }
   for (const [period, value] of Object.entries(rule.caps ?? {})) {
     if (!CAP_PERIODS.includes(period as (typeof CAP_PERIODS)[number]))
       add(`caps.${period}`, `unknown cap; use ${CAP_PERIODS.join(', ')}`);
@@ -105,6 +116,8 @@ export function validateRule(rule: RuleInput): void {
 @Injectable()
 export class EarningRulesService {
   private readonly purchaseCache = new Map<string, { rules: EarningRule[]; until: number }>();
+  /** Stateless reader over the same client; only checks that a rule's coupon template exists. */
+  private readonly couponTemplates: CouponTemplatesRepository;
 
   constructor(
     @Inject(DatabaseClient) private readonly db: DatabaseClient,
@@ -113,7 +126,9 @@ export class EarningRulesService {
     @Inject(LedgerRepository) private readonly ledgerRepository: LedgerRepository,
     @Inject(OutboxPublisher) private readonly outbox: OutboxPublisher,
     @Inject(AuditLogRepository) private readonly audit: AuditLogRepository,
-  ) {}
+  ) {
+    this.couponTemplates = new CouponTemplatesRepository(db);
+  }
 
   async create(
     brandId: string,
@@ -122,6 +137,7 @@ export class EarningRulesService {
   ): Promise<EarningRule> {
     validateRule(input);
     const rule = await this.db.transaction(async (tx) => {
+      await this.assertCouponTemplate(brandId, input, tx);
       const created = await this.repository.insertRule(brandId, toRow(input), tx);
       await this.auditRule(brandId, actor, 'earning_rule.created', created, tx);
       return created;
@@ -130,8 +146,8 @@ export class EarningRulesService {
     return rule;
   }
 
-  async get(brandId: string, id: string): Promise<EarningRule> {
-    const rule = await this.repository.findRule(brandId, id);
+  async get(brandId: string, id: string, tx?: Executor): Promise<EarningRule> {
+    const rule = await this.repository.findRule(brandId, id, tx);
     if (!rule) throw new RuleNotFoundError();
     return rule;
   }
@@ -166,6 +182,7 @@ export class EarningRulesService {
         validTo: changes.validTo !== undefined ? changes.validTo : current.validTo,
       };
       validateRule(merged);
+      await this.assertCouponTemplate(brandId, merged, tx);
       const { kind: _kind, ...row } = toRow(merged);
       void _kind;
       const updated = (await this.repository.updateRule(brandId, id, row, tx))!;
@@ -185,6 +202,20 @@ export class EarningRulesService {
       await this.auditRule(brandId, actor, 'earning_rule.deleted', current, tx);
     });
     this.purchaseCache.delete(brandId);
+  }
+
+  /** A coupon template named by the rule must be one of the brand's. */
+  private async assertCouponTemplate(
+    brandId: string,
+    rule: RuleInput,
+    tx: Executor,
+  ): Promise<void> {
+    const templateId = rule.config?.couponTemplateId;
+    if (typeof templateId !== 'string') return;
+    if (!(await this.couponTemplates.findById(brandId, templateId, tx)))
+      throw new InvalidRuleError({
+        'config.couponTemplateId': ['is not a coupon template of this brand'],
+      });
   }
 
   private auditRule(

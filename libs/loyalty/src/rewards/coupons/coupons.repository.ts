@@ -118,6 +118,16 @@ export class CouponsRepository {
     return row ?? null;
   }
 
+  /** `issued` → `void` (a redeemed or expired code is left as it is); null when not issued. */
+  async markVoid(brandId: string, id: string, tx: Executor): Promise<Coupon | null> {
+    const [row] = await tx
+      .update(coupons)
+      .set({ status: 'void' })
+      .where(and(eq(coupons.brandId, brandId), eq(coupons.id, id), eq(coupons.status, 'issued')))
+      .returning();
+    return row ?? null;
+  }
+
   /**
    * System sweep across brands: marks up to `limit` issued codes past their expiry as `expired`
    * (oldest first). SKIP LOCKED lets several workers sweep side by side, and the status guard

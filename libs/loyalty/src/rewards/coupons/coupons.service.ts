@@ -200,6 +200,23 @@ export class CouponsService {
   }
 
   /**
+   * Takes back the code issued for (source, sourceId) while it is unredeemed (e.g. the reward of
+   * a review removed for a violation); a redeemed code stays, its discount was given. Idempotent:
+   * null when there is no such code or it is no longer `issued`.
+   */
+  async voidBySource(
+    brandId: string,
+    source: string,
+    sourceId: string,
+    tx?: Executor,
+  ): Promise<Coupon | null> {
+    return this.db.transaction(async (trx) => {
+      const coupon = await this.coupons.findBySource(brandId, source, sourceId, trx);
+      return coupon ? this.coupons.markVoid(brandId, coupon.id, trx) : null;
+    }, tx);
+  }
+
+  /**
    * Marks issued codes past their expiry as `expired`, in batches (worker job). Checkout already
    * refuses them by date; this keeps stored statuses true for lists and analytics.
    */
