@@ -14,6 +14,7 @@ const moduleNameMapper = {
   '^@app/outbox$': '<rootDir>/libs/outbox/src',
   '^@app/loyalty$': '<rootDir>/libs/loyalty/src',
   '^@app/community$': '<rootDir>/libs/community/src',
+  '^@app/drops$': '<rootDir>/libs/drops/src',
   '^@app/ml$': '<rootDir>/ml/src',
   '^@app/demo$': '<rootDir>/libs/demo/src',
   '^@app/testing$': '<rootDir>/test/support',

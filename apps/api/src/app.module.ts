@@ -34,6 +34,8 @@ import { RealtimeModule } from './realtime/realtime.module';
 import { CommunitiesHttpModule } from './community/communities-http.module';
 import { ModerationHttpModule } from './community/moderation-http.module';
 import { ReviewsHttpModule } from './community/reviews-http.module';
+import { DropsHttpModule } from './drops/drops-http.module';
+import { PredictionsHttpModule } from './predictions/predictions-http.module';
 
 @Module({})
 export class AppModule {
@@ -55,6 +57,8 @@ export class AppModule {
         CommunitiesHttpModule,
         ReviewsHttpModule,
         ModerationHttpModule,
+        DropsHttpModule,
+        PredictionsHttpModule,
         TerminusModule,
         BullModule.forRoot({ redis: config.redis.url, prefix: config.redis.prefix }),
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),

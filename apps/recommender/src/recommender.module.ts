@@ -7,6 +7,7 @@ import { DbModule } from '@app/db';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { TfRuntime } from './tf/tf-runtime';
+import { RecommendationsHttpModule } from './recommendations/recommendations-http.module';
 
 @Module({})
 export class RecommenderModule {
@@ -17,6 +18,7 @@ export class RecommenderModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config.logLevel, 'recommender')),
         DbModule,
+        RecommendationsHttpModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -23,6 +23,9 @@ import { TiersJobsModule } from './loyalty/tiers-jobs.module';
 import { CommunitiesJobsModule } from './community/communities-jobs.module';
 import { ModerationJobsModule } from './community/moderation-jobs.module';
 import { ReviewsJobsModule } from './community/reviews-jobs.module';
+import { DropsJobsModule } from './drops/drops-jobs.module';
+import { PredictionsJobsModule } from './ml/predictions-jobs.module';
+import { RecommenderTrainingJobsModule } from './ml/recommender-training-jobs.module';
 
 /** Wiring only: processors and consumers live in libs (and are discovered from their modules). */
 @Module({})
@@ -47,6 +50,9 @@ export class WorkerModule {
         CommunitiesJobsModule,
         ReviewsJobsModule,
         ModerationJobsModule,
+        DropsJobsModule,
+        RecommenderTrainingJobsModule,
+        PredictionsJobsModule,
       ],
       controllers: [WorkerHttpController],
       providers: [

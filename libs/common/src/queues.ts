@@ -5,6 +5,10 @@ export const QUEUES = {
   pointsExpiry: 'points-expiry',
   tierReview: 'tier-review',
   couponExpiry: 'coupon-expiry',
+  dropSchedule: 'drop-schedule',
+  dropHolds: 'drop-holds',
+  mlTraining: 'ml-training',
+  mlPredictions: 'ml-predictions',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

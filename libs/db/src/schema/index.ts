@@ -3,3 +3,5 @@ export * from './outbox';
 export * from './commerce';
 export * from './loyalty';
 export * from './community';
+export * from './drops';
+export * from './ml';
