@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Page, ValidationError, decodeCursor, encodeCursor } from '@app/common';
-import { pageSize } from '@app/identity';
+import type { Page } from '@app/common';
+import { decodePosition, encodePosition, pageSize } from '@app/identity';
 import { ModerationAccessService, type ModeratorActor } from './moderation-access.service';
 import { ModerationCommunityNotFoundError } from './moderation.errors';
 import {
@@ -10,7 +10,6 @@ import {
   type ModerationCase,
   ModerationRepository,
   type ModerationTarget,
-  type QueuePosition,
   type ReportReason,
 } from './moderation.repository';
 
@@ -29,18 +28,6 @@ export interface QueueItem {
   community: { id: string; name: string } | null;
   reports: { count: number; reasons: Partial<Record<ReportReason, number>> };
   ruleNames: string[];
-}
-
-const AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function decodeQueueCursor(cursor: string): QueuePosition {
-  const { at, id } = decodeCursor<{ at: string; id: string }>(cursor, ['at', 'id']);
-  if (typeof at !== 'string' || typeof id !== 'string' || !AT.test(at) || !UUID.test(id))
-    throw new ValidationError('Invalid cursor', {
-      fields: { cursor: ['is not a cursor from this API'] },
-    });
-  return { at, id };
 }
 
 export function excerpt(text: string): { text: string; truncated: boolean } {
@@ -67,7 +54,7 @@ export class ModerationQueueService {
   ): Promise<Page<QueueItem>> {
     const { brandId } = actor;
     const limit = pageSize(query.limit);
-    const after = query.cursor ? decodeQueueCursor(query.cursor) : null;
+    const after = query.cursor ? decodePosition(query.cursor) : null;
     let communityIds = await this.access.scope(actor);
     if (query.communityId) {
       if (!(await this.repo.findCommunity(brandId, query.communityId)))
@@ -84,7 +71,7 @@ export class ModerationQueueService {
     const page = rows.slice(0, limit);
     const nextCursor =
       rows.length > limit && page.length
-        ? encodeCursor({ at: page[page.length - 1].cursorAt, id: page[page.length - 1].id })
+        ? encodePosition({ at: page[page.length - 1].cursorAt, id: page[page.length - 1].id })
         : null;
     const cases = page.map(({ cursorAt: _cursorAt, ...c }) => c);
     return { items: await this.withContext(brandId, cases), nextCursor };

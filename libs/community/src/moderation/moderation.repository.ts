@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type SQL, and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { type SQL, and, asc, desc, eq, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
 import {
   DatabaseClient,
   type Executor,
@@ -52,12 +52,6 @@ export interface ModerationTarget {
   rating: number | null;
 }
 
-/** Position in the queue, oldest first: (opened_at, id). */
-export interface QueuePosition {
-  at: string;
-  id: string;
-}
-
 export interface QueueFilter {
   /** Null: every community (and cases outside any community); else only these communities. */
   communityIds: string[] | null;
@@ -100,15 +94,7 @@ export class ModerationRepository {
   ): Promise<(ModerationRule & { cursorAt: string })[]> {
     return this.ex(tx)
       .select({
-        brandId: moderationRules.brandId,
-        id: moderationRules.id,
-        name: moderationRules.name,
-        match: moderationRules.match,
-        pattern: moderationRules.pattern,
-        action: moderationRules.action,
-        active: moderationRules.active,
-        createdAt: moderationRules.createdAt,
-        updatedAt: moderationRules.updatedAt,
+        ...getTableColumns(moderationRules),
         cursorAt: cursorAt(moderationRules.createdAt),
       })
       .from(moderationRules)
@@ -259,7 +245,7 @@ export class ModerationRepository {
     brandId: string,
     filter: QueueFilter,
     limit: number,
-    after: QueuePosition | null,
+    after: CreatedAtPosition | null,
     tx?: Executor,
   ): Promise<(ModerationCase & { cursorAt: string })[]> {
     const conditions: (SQL | undefined)[] = [
@@ -272,22 +258,7 @@ export class ModerationRepository {
         : undefined,
     ];
     return this.ex(tx)
-      .select({
-        brandId: moderationCases.brandId,
-        id: moderationCases.id,
-        targetType: moderationCases.targetType,
-        targetId: moderationCases.targetId,
-        communityId: moderationCases.communityId,
-        memberId: moderationCases.memberId,
-        reason: moderationCases.reason,
-        ruleIds: moderationCases.ruleIds,
-        reportCount: moderationCases.reportCount,
-        status: moderationCases.status,
-        resolution: moderationCases.resolution,
-        openedAt: moderationCases.openedAt,
-        resolvedAt: moderationCases.resolvedAt,
-        cursorAt: cursorAt(moderationCases.openedAt),
-      })
+      .select({ ...getTableColumns(moderationCases), cursorAt: cursorAt(moderationCases.openedAt) })
       .from(moderationCases)
       .where(and(...conditions))
       .orderBy(asc(moderationCases.openedAt), asc(moderationCases.id))
@@ -497,19 +468,7 @@ export class ModerationRepository {
   ): Promise<(ModerationActionRow & { cursorAt: string })[]> {
     return this.ex(tx)
       .select({
-        brandId: moderationActions.brandId,
-        id: moderationActions.id,
-        action: moderationActions.action,
-        targetType: moderationActions.targetType,
-        targetId: moderationActions.targetId,
-        communityId: moderationActions.communityId,
-        memberId: moderationActions.memberId,
-        caseId: moderationActions.caseId,
-        reason: moderationActions.reason,
-        until: moderationActions.until,
-        actorType: moderationActions.actorType,
-        actorId: moderationActions.actorId,
-        createdAt: moderationActions.createdAt,
+        ...getTableColumns(moderationActions),
         cursorAt: cursorAt(moderationActions.createdAt),
       })
       .from(moderationActions)
