@@ -89,10 +89,7 @@ export class ModerationQueueService {
     const [authors, communities, reasons, rules] = await Promise.all([
       this.repo.memberNames(brandId, unique(cases.map((c) => c.memberId))),
       this.repo.communityNames(brandId, unique(cases.map((c) => c.communityId))),
-      this.repo.reportReasons(
-        brandId,
-        cases.map((c) => c.id),
-      ),
+      this.repo.reportReasons(brandId, cases),
       this.repo.ruleNames(brandId, unique(cases.flatMap((c) => c.ruleIds))),
     ]);
     return cases.map((c) => {

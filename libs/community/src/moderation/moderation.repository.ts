@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type SQL, and, asc, desc, eq, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
+import { type SQL, and, asc, desc, eq, getTableColumns, gt, inArray, or, sql } from 'drizzle-orm';
 import {
   DatabaseClient,
   type Executor,
@@ -265,14 +265,20 @@ export class ModerationRepository {
       .limit(limit + 1);
   }
 
-  /** Report reasons per case: { caseId → { reason → count } }. */
+  /**
+   * Report reasons per case: { caseId → { reason → count } }. Looked up by target first, so the
+   * content_reports_once_key index (brand, target type, target id, …) serves the query.
+   */
   async reportReasons(
     brandId: string,
-    caseIds: string[],
+    cases: Pick<ModerationCase, 'id' | 'targetType' | 'targetId'>[],
     tx?: Executor,
   ): Promise<Map<string, Partial<Record<ReportReason, number>>>> {
     const result = new Map<string, Partial<Record<ReportReason, number>>>();
-    if (!caseIds.length) return result;
+    if (!cases.length) return result;
+    const byType = new Map<ModerationTargetType, string[]>();
+    for (const c of cases)
+      byType.set(c.targetType, [...(byType.get(c.targetType) ?? []), c.targetId]);
     const rows = await this.ex(tx)
       .select({
         caseId: contentReports.caseId,
@@ -280,7 +286,20 @@ export class ModerationRepository {
         n: sql<number>`count(*)::int`,
       })
       .from(contentReports)
-      .where(and(eq(contentReports.brandId, brandId), inArray(contentReports.caseId, caseIds)))
+      .where(
+        and(
+          eq(contentReports.brandId, brandId),
+          or(
+            ...[...byType].map(([type, ids]) =>
+              and(eq(contentReports.targetType, type), inArray(contentReports.targetId, ids)),
+            ),
+          ),
+          inArray(
+            contentReports.caseId,
+            cases.map((c) => c.id),
+          ),
+        ),
+      )
       .groupBy(contentReports.caseId, contentReports.reason);
     for (const row of rows) {
       if (!row.caseId) continue;
