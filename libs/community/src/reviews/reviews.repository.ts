@@ -137,7 +137,7 @@ export class ReviewsRepository {
     brandId: string,
     id: string,
     tx?: Executor,
-    lock?: 'update' | 'share',
+    lock?: 'update' | 'no key update' | 'share',
   ): Promise<Review | null> {
     const query = this.ex(tx)
       .select()

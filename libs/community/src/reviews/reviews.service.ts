@@ -315,8 +315,9 @@ export class ReviewsService {
     id: string,
   ): Promise<{ reviewId: string; helpfulCount: number; helpfulByMe: boolean }> {
     return this.db.transaction(async (tx) => {
-      // Share lock: concurrent voters proceed together; the counter UPDATE serialises them.
-      const review = await this.reviews.findById(member.brandId, id, tx, 'share');
+      // Voters of one review queue here (a share lock would deadlock on the counter UPDATE);
+      // NO KEY UPDATE still lets the vote row's foreign-key check through.
+      const review = await this.reviews.findById(member.brandId, id, tx, 'no key update');
       if (!review || review.status !== 'published') throw new ReviewNotFoundError();
       if (review.memberId === member.id) throw new OwnReviewVoteError();
       const added = await this.reviews.insertVote(member.brandId, id, member.id, tx);
@@ -333,7 +334,7 @@ export class ReviewsService {
     id: string,
   ): Promise<{ reviewId: string; helpfulCount: number; helpfulByMe: boolean }> {
     return this.db.transaction(async (tx) => {
-      const review = await this.reviews.findById(member.brandId, id, tx, 'share');
+      const review = await this.reviews.findById(member.brandId, id, tx, 'no key update');
       if (!review || review.status === 'deleted') throw new ReviewNotFoundError();
       const removed = await this.reviews.deleteVote(member.brandId, id, member.id, tx);
       const helpfulCount = removed
