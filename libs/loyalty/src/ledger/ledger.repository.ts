@@ -59,17 +59,17 @@ const balanceRow = (r: BalanceRecord): MemberBalanceRow => ({
 
 /** Prepared statements of the batch paths (group-commit order ingestion). */
 const SQL = {
-  createBalances: statement(
-    'ledger_create_balances',
+  /**
+   * Creates missing rows and locks all of them in one statement: the no-op DO UPDATE takes the
+   * row lock of an existing row, rows are visited in member id order.
+   */
+  lockBalances: statement(
+    'ledger_lock_balances',
     `insert into member_balances (brand_id, member_id)
      select m.brand_id, m.id from members m where m.brand_id = $1 and m.id = any($2::uuid[])
       order by m.id
-     on conflict do nothing`,
-  ),
-  lockBalances: statement(
-    'ledger_lock_balances',
-    `select * from member_balances where brand_id = $1 and member_id = any($2::uuid[])
-      order by member_id for update`,
+     on conflict (brand_id, member_id) do update set member_id = excluded.member_id
+     returning *`,
   ),
   getBalances: statement(
     'ledger_get_balances',
@@ -170,7 +170,7 @@ export class LedgerRepository {
   }
 
   /**
-   * lockMember for several members of one batch: creates missing rows, then locks them in member
+   * lockMember for several members of one batch: creates missing rows and locks them in member
    * id order (one order for every batch, so concurrent batches cannot deadlock on each other).
    * Members not in the brand are absent from the result.
    */
@@ -180,7 +180,6 @@ export class LedgerRepository {
     tx: Executor,
   ): Promise<Map<string, MemberBalanceRow>> {
     const ids = [...new Set(memberIds)].sort();
-    await this.client.run(SQL.createBalances, [brandId, ids], tx);
     const rows = await this.client.run<BalanceRecord>(SQL.lockBalances, [brandId, ids], tx);
     return new Map(rows.map((r) => [r.member_id, balanceRow(r)]));
   }

@@ -133,7 +133,7 @@ export class LedgerService {
   async earnMany(
     brandId: string,
     requests: { memberId: string; input: EarnInput }[],
-    options: { tx?: Executor; program?: LoyaltyProgram } = {},
+    options: { tx?: Executor; program?: LoyaltyProgram; freshKeys?: boolean } = {},
   ): Promise<(EarnResult & { row: MemberBalanceRow })[]> {
     for (const r of requests) assertWrite(r.input.points, r.input.reason, r.input.dedupeKey);
     if (!requests.length) return [];
@@ -143,11 +143,15 @@ export class LedgerService {
         requests.map((r) => r.memberId),
         tx,
       );
-      const taken = await this.repository.findDedupeKeys(
-        brandId,
-        requests.map((r) => r.input.dedupeKey),
-        tx,
-      );
+      // Keys the caller just minted (an order id Postgres generated in this transaction) cannot
+      // be taken: skip the lookup. A collision would still fail the insert, never double-write.
+      const taken = options.freshKeys
+        ? []
+        : await this.repository.findDedupeKeys(
+            brandId,
+            requests.map((r) => r.input.dedupeKey),
+            tx,
+          );
       // Retries are rare on this path: full rows only for the keys already taken.
       const existing = new Map<string, LedgerEntry>();
       for (const t of taken) {
@@ -202,20 +206,25 @@ export class LedgerService {
     }, options.tx);
   }
 
-  /** balance() for several members in two statements (members without a row have zeros). */
+  /**
+   * balance() for several members: live lot totals in one statement, the stored rows in another
+   * unless the caller holds them already (`rows`, e.g. from earnMany in the same transaction).
+   */
   async balances(
     brandId: string,
     memberIds: string[],
     tx?: Executor,
+    rows?: Map<string, MemberBalanceRow>,
   ): Promise<Map<string, PointsBalance>> {
     const ids = [...new Set(memberIds)];
-    const [rows, live] = await Promise.all([
-      this.repository.getBalances(brandId, ids, tx),
+    const known = rows && ids.every((id) => rows.has(id)) ? rows : undefined;
+    const [stored, live] = await Promise.all([
+      known ?? this.repository.getBalances(brandId, ids, tx),
       this.repository.liveLotTotalsMany(brandId, ids, new Date(), tx),
     ]);
     return new Map(
       ids.map((id) => {
-        const row = rows.get(id);
+        const row = stored.get(id);
         if (!row) return [id, { balance: 0, pending: 0, debt: 0, lifetimeEarned: 0 }];
         const l = live.get(id) ?? { held: 0, overdue: 0 };
         return [

@@ -291,12 +291,15 @@ export class OrdersService {
             },
           },
         })),
-        { tx, program },
+        { tx, program, freshKeys: true },
       );
+      // Members who earned nothing in this batch have no locked row yet: read theirs.
+      const rows = new Map(earned.map((e) => [e.row.memberId, e.row]));
       const balances = await this.ledger.balances(
         brandId,
         created.map((c) => c.member.id),
         tx,
+        rows,
       );
       const balanceOf = (memberId: string) => balances.get(memberId)?.balance ?? 0;
       const events: OutboxMessageInput[] = earning.map((c, i) =>
