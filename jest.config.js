@@ -15,6 +15,8 @@ const moduleNameMapper = {
   '^@app/loyalty$': '<rootDir>/libs/loyalty/src',
   '^@app/community$': '<rootDir>/libs/community/src',
   '^@app/drops$': '<rootDir>/libs/drops/src',
+  '^@app/offers$': '<rootDir>/libs/offers/src',
+  '^@app/segments$': '<rootDir>/libs/segments/src',
   '^@app/ml$': '<rootDir>/ml/src',
   '^@app/demo$': '<rootDir>/libs/demo/src',
   '^@app/testing$': '<rootDir>/test/support',

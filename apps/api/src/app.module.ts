@@ -36,6 +36,8 @@ import { ModerationHttpModule } from './community/moderation-http.module';
 import { ReviewsHttpModule } from './community/reviews-http.module';
 import { DropsHttpModule } from './drops/drops-http.module';
 import { PredictionsHttpModule } from './predictions/predictions-http.module';
+import { CampaignsHttpModule } from './marketing/campaigns-http.module';
+import { SegmentsHttpModule } from './marketing/segments-http.module';
 
 @Module({})
 export class AppModule {
@@ -59,6 +61,8 @@ export class AppModule {
         ModerationHttpModule,
         DropsHttpModule,
         PredictionsHttpModule,
+        SegmentsHttpModule,
+        CampaignsHttpModule,
         TerminusModule,
         BullModule.forRoot({ redis: config.redis.url, prefix: config.redis.prefix }),
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),

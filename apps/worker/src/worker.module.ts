@@ -26,6 +26,8 @@ import { ReviewsJobsModule } from './community/reviews-jobs.module';
 import { DropsJobsModule } from './drops/drops-jobs.module';
 import { PredictionsJobsModule } from './ml/predictions-jobs.module';
 import { RecommenderTrainingJobsModule } from './ml/recommender-training-jobs.module';
+import { OffersJobsModule } from './marketing/offers-jobs.module';
+import { SegmentsJobsModule } from './marketing/segments-jobs.module';
 
 /** Wiring only: processors and consumers live in libs (and are discovered from their modules). */
 @Module({})
@@ -53,6 +55,8 @@ export class WorkerModule {
         DropsJobsModule,
         RecommenderTrainingJobsModule,
         PredictionsJobsModule,
+        SegmentsJobsModule,
+        OffersJobsModule,
       ],
       controllers: [WorkerHttpController],
       providers: [

@@ -9,6 +9,8 @@ export const QUEUES = {
   dropHolds: 'drop-holds',
   mlTraining: 'ml-training',
   mlPredictions: 'ml-predictions',
+  segmentsRecompute: 'segments-recompute',
+  campaignScan: 'campaign-scan',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

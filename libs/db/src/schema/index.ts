@@ -5,3 +5,4 @@ export * from './loyalty';
 export * from './community';
 export * from './drops';
 export * from './ml';
+export * from './marketing';
