@@ -79,6 +79,8 @@ const SQL = {
          from unnest($2::text[], $3::uuid[], $4::text[], $5::bigint[], $6::text[], $7::text[],
                      $8::timestamptz[], $9::int[])
               as v(external_id, member_id, currency, paid, channel, store_id, placed_at, points)
+        -- One insertion order for every batch: two batches sharing order ids cannot deadlock.
+        order by v.external_id
        on conflict (brand_id, external_id) do nothing
        returning id, external_id
      ), l as (
