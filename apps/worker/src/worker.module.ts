@@ -16,6 +16,10 @@ import {
 import { HeartbeatProcessor, HeartbeatService } from './heartbeat/heartbeat.processor';
 import { WorkerHttpController } from './http/health.controller';
 import { WORKER_ID } from './worker-id';
+import {
+  OutboxRetentionProcessor,
+  OutboxRetentionScheduler,
+} from './outbox/outbox-retention.processor';
 import { LedgerJobsModule } from './loyalty/ledger-jobs.module';
 import { OrdersJobsModule } from './loyalty/orders-jobs.module';
 import { RewardsJobsModule } from './loyalty/rewards-jobs.module';
@@ -62,6 +66,8 @@ export class WorkerModule {
       providers: [
         { provide: WORKER_ID, useValue: workerId },
         HeartbeatProcessor,
+        OutboxRetentionProcessor,
+        OutboxRetentionScheduler,
         HeartbeatService,
         {
           provide: Metrics,

@@ -1,6 +1,7 @@
 /** Bull queue names, shared by producers (api) and processors (worker). */
 export const QUEUES = {
   heartbeat: 'heartbeat',
+  outboxRetention: 'outbox-retention',
   birthdayPoints: 'birthday-points',
   pointsExpiry: 'points-expiry',
   tierReview: 'tier-review',

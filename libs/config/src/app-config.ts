@@ -35,7 +35,13 @@ export class AppConfig {
     operatorToken: string;
     scryptCost: number;
   };
-  readonly outbox: { pollMs: number; batchSize: number; leaseMs: number; maxAttempts: number };
+  readonly outbox: {
+    pollMs: number;
+    batchSize: number;
+    leaseMs: number;
+    maxAttempts: number;
+    retentionDays: number;
+  };
   readonly worker: { heartbeatEveryMs: number };
   readonly ingest: { batchMax: number; batchInFlight: number };
   readonly ml: { tfBackend: Env['TF_BACKEND'] };
@@ -73,6 +79,7 @@ export class AppConfig {
       batchSize: env.OUTBOX_BATCH_SIZE,
       leaseMs: env.OUTBOX_LEASE_MS,
       maxAttempts: env.OUTBOX_MAX_ATTEMPTS,
+      retentionDays: env.OUTBOX_RETENTION_DAYS,
     };
     this.worker = { heartbeatEveryMs: env.HEARTBEAT_EVERY_MS };
     this.ingest = { batchMax: env.ORDER_BATCH_MAX, batchInFlight: env.ORDER_BATCH_IN_FLIGHT };

@@ -68,6 +68,8 @@ export const envSchema = z
     OUTBOX_BATCH_SIZE: positiveInt.default(100),
     OUTBOX_LEASE_MS: positiveInt.default(30_000),
     OUTBOX_MAX_ATTEMPTS: positiveInt.default(12),
+    /** Delivered outbox messages and consumer inbox rows are deleted after this many days. */
+    OUTBOX_RETENTION_DAYS: positiveInt.default(7),
     HEARTBEAT_EVERY_MS: positiveInt.default(30_000),
 
     /** Group commit of order ingestion (docs/adr/0012): orders per transaction, transactions at once. */

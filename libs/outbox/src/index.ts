@@ -10,3 +10,4 @@ export * from './outbox.types';
 export * from './realtime/realtime-routes';
 export * from './realtime/realtime.consumer';
 export * from './realtime/socket-emitter';
+export * from './outbox.retention';

@@ -6,6 +6,7 @@ import { OUTBOX_DRAINER_OPTIONS, OutboxDrainer, type OutboxDrainerOptions } from
 import { OutboxMetrics } from './outbox.metrics';
 import { OutboxPublisher } from './outbox.publisher';
 import { OutboxRepository } from './outbox.repository';
+import { OutboxRetention } from './outbox.retention';
 import { RealtimeOutboxConsumer } from './realtime/realtime.consumer';
 import { SocketEmitter } from './realtime/socket-emitter';
 
@@ -25,14 +26,18 @@ const shared = [
 @Module({ imports: [DiscoveryModule], providers: shared, exports: shared })
 export class OutboxModule {}
 
-/** The polling drainer (worker only); starts on application bootstrap unless `autoStart: false`. */
+/** The polling drainer and the retention of delivered messages (worker only); the drainer starts on application bootstrap unless `autoStart: false`. */
 @Module({})
 export class OutboxDrainerModule {
   static forRoot(options: OutboxDrainerOptions = {}): DynamicModule {
     return {
       module: OutboxDrainerModule,
-      providers: [{ provide: OUTBOX_DRAINER_OPTIONS, useValue: options }, OutboxDrainer],
-      exports: [OutboxDrainer],
+      providers: [
+        { provide: OUTBOX_DRAINER_OPTIONS, useValue: options },
+        OutboxDrainer,
+        OutboxRetention,
+      ],
+      exports: [OutboxDrainer, OutboxRetention],
     };
   }
 }

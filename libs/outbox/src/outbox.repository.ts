@@ -143,6 +143,27 @@ export class OutboxRepository {
    * when it was already recorded (a concurrent duplicate waits for the first to commit, then
    * sees the row), so the caller skips its effect.
    */
+  /**
+   * Deletes up to `limit` messages delivered before `before` (dead-lettered ones are kept for
+   * inspection and revival). Returns how many went; callers loop until fewer than `limit`.
+   */
+  async pruneDelivered(before: Date, limit: number): Promise<number> {
+    const result = await this.client.db.execute(sql`
+      delete from outbox_messages
+       where (brand_id, id) in (select brand_id, id from outbox_messages
+                                 where delivered_at < ${before} limit ${limit})`);
+    return result.rowCount ?? 0;
+  }
+
+  /** Deletes up to `limit` inbox rows recorded before `before` (their messages are gone or done). */
+  async pruneProcessed(before: Date, limit: number): Promise<number> {
+    const result = await this.client.db.execute(sql`
+      delete from processed_messages
+       where (consumer, message_id) in (select consumer, message_id from processed_messages
+                                         where processed_at < ${before} limit ${limit})`);
+    return result.rowCount ?? 0;
+  }
+
   async recordProcessed(tx: Executor, consumer: string, messageId: string): Promise<boolean> {
     const rows = await tx
       .insert(processedMessages)
