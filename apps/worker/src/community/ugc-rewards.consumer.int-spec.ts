@@ -230,10 +230,10 @@ describe('UGC rewards consumer: approvals award once within caps, removals rever
     await removeReview(redeemed.id, member.id);
     await drain();
     expect(await balance(member)).toMatchObject({ balance: 0, debt: 35 });
-    expect((await couponsOf(member)).map((x) => [x.source_id, x.status])).toEqual([
-      [spent.id, 'void'],
-      [redeemed.id, 'redeemed'],
-    ]);
+    const statuses = Object.fromEntries(
+      (await couponsOf(member)).map((x) => [x.source_id, x.status]),
+    );
+    expect(statuses).toEqual({ [spent.id]: 'void', [redeemed.id]: 'redeemed' });
     await redeliverAll();
     expect(await balance(member)).toMatchObject({ balance: 0, debt: 35 });
     // Removed reviews still count against the daily cap: deleting and re-posting farms nothing.
@@ -241,6 +241,26 @@ describe('UGC rewards consumer: approvals award once within caps, removals rever
     await drain();
     expect(await balance(member)).toMatchObject({ balance: 0, debt: 35 });
     expect(await incentivised(again.id)).toBe(false);
+  });
+
+  it('a coupon the template refuses (exhausted) leaves the points and the badge', async () => {
+    await ctx.db.pool.query(
+      'update coupon_templates set max_issued = issued_count where brand_id = $1 and id = $2',
+      [brandId, templateId],
+    );
+    try {
+      const member = await newMember();
+      const review = await reviewBought(member);
+      await drain();
+      expect((await balance(member)).balance).toBe(20);
+      expect(await couponsOf(member)).toEqual([]);
+      expect(await incentivised(review.id)).toBe(true);
+    } finally {
+      await ctx.db.pool.query(
+        'update coupon_templates set max_issued = null where brand_id = $1 and id = $2',
+        [brandId, templateId],
+      );
+    }
   });
 
   it('approved posts earn the post rule (not shared-review posts); removal reverses; a post removed before delivery earns nothing', async () => {

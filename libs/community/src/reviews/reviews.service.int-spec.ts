@@ -1,5 +1,5 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import { RedisModule } from '@app/common';
+import { RedisModule, ValidationError } from '@app/common';
 import { ConfigModule } from '@app/config';
 import { DbModule } from '@app/db';
 import { BrandsService, type MemberPrincipal, MembersService } from '@app/identity';
@@ -19,6 +19,8 @@ import {
   ReviewExistsError,
   ReviewLineRefundedError,
   ReviewNotACommunityMemberError,
+  ReviewNotAuthorError,
+  ReviewNotEditableError,
   ReviewNotPurchasedError,
 } from './reviews.errors';
 import { ReviewsModule } from './reviews.module';
@@ -241,6 +243,58 @@ describe('reviews: verified purchase, once per line, sharing, listing, helpful v
     // A deleted review still holds its line.
     await expect(review(member, first)).rejects.toBeInstanceOf(ReviewExistsError);
     await expect(review(member, third)).resolves.toMatchObject({ status: 'published' });
+  });
+
+  it('the author edits (the shared post follows; a hold sends both back to review); others cannot; removed reviews are frozen', async () => {
+    const author = await newMember();
+    const stranger = await newMember();
+    const communityId = (
+      await ctx.db.pool.query<{ id: string }>(
+        `insert into communities (brand_id, slug, name) values ($1, $2, 'Edits') returning id`,
+        [brandId, `c-${unique()}`],
+      )
+    ).rows[0].id;
+    await ctx.db.pool.query(
+      'insert into community_members (brand_id, community_id, member_id) values ($1, $2, $3)',
+      [brandId, communityId, author.id],
+    );
+    const created = await review(author, await buy(author, 'SKU-E'), { communityId, rating: 2 });
+    const edited = await reviews.update(author, created.id, {
+      rating: 4,
+      body: 'Better after a week',
+      photoUrls: ['https://cdn.example.test/e.jpg'],
+    });
+    expect(edited).toMatchObject({ rating: 4, body: 'Better after a week', status: 'published' });
+    expect(edited.editedAt).toBeInstanceOf(Date);
+    const postOf = async () =>
+      (
+        await ctx.db.pool.query<{ body: string; status: string; image_urls: string[] }>(
+          'select body, status, image_urls from posts where brand_id = $1 and review_id = $2',
+          [brandId, created.id],
+        )
+      ).rows[0];
+    expect(await postOf()).toEqual({
+      body: 'Better after a week',
+      status: 'published',
+      image_urls: ['https://cdn.example.test/e.jpg'],
+    });
+    await expect(reviews.update(stranger, created.id, { rating: 1 })).rejects.toBeInstanceOf(
+      ReviewNotAuthorError,
+    );
+    await expect(reviews.update(author, created.id, { rating: 9 })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    // 'suspicious' is held by the rule the sharing test created.
+    const held = await reviews.update(author, created.id, { body: 'Suspicious now' });
+    expect(held.status).toBe('held');
+    expect(await postOf()).toMatchObject({ status: 'held', body: 'Suspicious now' });
+    await ctx.db.pool.query(
+      `update reviews set status = 'removed' where brand_id = $1 and id = $2`,
+      [brandId, created.id],
+    );
+    await expect(reviews.update(author, created.id, { rating: 5 })).rejects.toBeInstanceOf(
+      ReviewNotEditableError,
+    );
   });
 
   it('lists a product’s published reviews with average, distribution, sorts and cursor pages; helpful votes are counted exactly', async () => {
