@@ -302,6 +302,62 @@ describe('community reviews and their rewards (e2e)', () => {
     );
   });
 
+  it('a held review earns only when a moderator approves it, and loses points and coupon when removed', async () => {
+    const owner = bearer(tenant.owner.accessToken);
+    await api
+      .http()
+      .post('/v1/moderation/rules')
+      .set('authorization', owner)
+      .send({ name: 'Knock-offs', match: 'keyword', pattern: 'knockoff', action: 'hold' })
+      .expect(201);
+    const purchase = await buyOverHttp(api, tenant.apiKey.key, other.id, [{ productId }]);
+    await settled();
+    const before = (await myPoints(other.token)).balance;
+    const held = await postReview(api, other.token, {
+      orderId: purchase.orderId,
+      lineNo: 1,
+      rating: 1,
+      body: 'Looks like a knockoff',
+    });
+    expect(held.status).toBe('held');
+    await settled();
+    expect((await myPoints(other.token)).balance).toBe(before);
+    expect((await productReviews()).items.map((r) => r.id)).not.toContain(held.id);
+
+    const decide = (action: string) =>
+      api
+        .http()
+        .post('/v1/moderation/actions')
+        .set('authorization', owner)
+        .send({ action, targetType: 'review', targetId: held.id, reason: `${action} it` })
+        .expect(201);
+    await decide('approve');
+    await settled();
+    expect((await myPoints(other.token)).balance).toBe(before + 50);
+    const listed = (await productReviews()).items.find((r) => r.id === held.id);
+    expect(listed).toMatchObject({ status: 'published', incentivised: true, rating: 1 });
+    const coupon = await api.db.pool.query<{ status: string }>(
+      `select status from coupons where brand_id = $1 and source = 'review' and source_id = $2`,
+      [tenant.brandId, held.id],
+    );
+    expect(coupon.rows).toEqual([{ status: 'issued' }]);
+
+    await decide('remove');
+    await settled();
+    expect((await myPoints(other.token)).balance).toBe(before);
+    const voided = await api.db.pool.query<{ status: string }>(
+      `select status from coupons where brand_id = $1 and source = 'review' and source_id = $2`,
+      [tenant.brandId, held.id],
+    );
+    expect(voided.rows).toEqual([{ status: 'void' }]);
+    expect((await productReviews()).items.map((r) => r.id)).not.toContain(held.id);
+    // Restoring does not pay again.
+    await decide('restore');
+    await settled();
+    expect((await myPoints(other.token)).balance).toBe(before);
+    expect(await api.app.get(LedgerInvariants).check(tenant.brandId)).toEqual([]);
+  });
+
   it('another brand sees none of it: its storefront gets an empty product, its members cannot vote', async () => {
     const foreign = await seedTenant(api, 'elsewhere');
     const [review] = (await productReviews()).items;
