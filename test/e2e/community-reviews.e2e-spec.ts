@@ -383,4 +383,34 @@ describe('community reviews and their rewards (e2e)', () => {
       403,
     );
   });
+
+  it('OpenAPI documents the review routes, with review text marked plain text', async () => {
+    const doc = await api.http().get('/docs-json').expect(200);
+    const body = doc.body as {
+      paths: Record<string, Record<string, unknown>>;
+      components: {
+        schemas: Record<string, { properties: Record<string, { description?: string }> }>;
+      };
+    };
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/reviews',
+        '/v1/reviews/{id}',
+        '/v1/reviews/{id}/helpful',
+        '/v1/me/reviews',
+        '/v1/products/{productId}/reviews',
+      ]),
+    );
+    expect(Object.keys(body.paths['/v1/reviews/{id}/helpful']).sort()).toEqual(['delete', 'put']);
+    expect(body.components.schemas.ReviewResponseDto.properties.body.description).toMatch(
+      /plain text/i,
+    );
+    expect(Object.keys(body.components.schemas.RatingDistributionDto.properties).sort()).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+    ]);
+  });
 });
