@@ -44,6 +44,7 @@ export class AppConfig {
   };
   readonly worker: { heartbeatEveryMs: number };
   readonly ingest: { batchMax: number; batchInFlight: number };
+  readonly webhooks: { allowPrivateNetworks: boolean };
   readonly ml: { tfBackend: Env['TF_BACKEND'] };
 
   constructor(env: Env) {
@@ -82,6 +83,9 @@ export class AppConfig {
       retentionDays: env.OUTBOX_RETENTION_DAYS,
     };
     this.worker = { heartbeatEveryMs: env.HEARTBEAT_EVERY_MS };
+    this.webhooks = {
+      allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? env.NODE_ENV !== 'production',
+    };
     this.ingest = { batchMax: env.ORDER_BATCH_MAX, batchInFlight: env.ORDER_BATCH_IN_FLIGHT };
     this.ml = { tfBackend: env.TF_BACKEND };
   }

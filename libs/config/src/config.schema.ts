@@ -63,6 +63,8 @@ export const envSchema = z
     RATE_LIMIT_MAX: positiveInt.default(600),
     AUTH_RATE_LIMIT_MAX: positiveInt.default(20),
     TRUST_PROXY: bool.default('false'),
+    /** Webhook endpoints on private/loopback addresses: default allowed outside production only. */
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool.optional(),
 
     OUTBOX_POLL_MS: positiveInt.default(250),
     OUTBOX_BATCH_SIZE: positiveInt.default(100),

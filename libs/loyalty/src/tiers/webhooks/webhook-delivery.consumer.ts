@@ -1,4 +1,7 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { isIP } from 'node:net';
+import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { Agent, fetch } from 'undici';
+import { AppConfig } from '@app/config';
 import {
   IdempotentConsumer,
   OutboxHandler,
@@ -7,6 +10,7 @@ import {
   type OutboxMessage,
   PLATFORM_BRAND_ID,
 } from '@app/outbox';
+import { PrivateAddressError, isPublicAddress, publicOnlyLookup } from './public-address';
 import { WEBHOOK_HEADERS, signWebhook, webhookWants } from './webhook-signature';
 import { type BrandWebhook, WebhooksRepository } from './webhooks.repository';
 
@@ -19,6 +23,11 @@ export interface WebhookDeliveryOptions {
   timeoutMs?: number;
   /** Seconds since the epoch (tests). */
   clock?: () => number;
+  /**
+   * Allow endpoints on loopback/private/link-local addresses. Default: the config's
+   * WEBHOOK_ALLOW_PRIVATE_NETWORKS (true outside production, false in production).
+   */
+  allowPrivateNetworks?: boolean;
 }
 
 /** The JSON body every endpoint receives; `id` (= `x-webhook-id`) is the dedupe key. */
@@ -41,19 +50,29 @@ export const webhookConsumerName = (webhookId: string) => `webhook:${webhookId}`
  */
 @OutboxHandler()
 @Injectable()
-export class WebhookDeliveryConsumer implements OutboxConsumer {
+export class WebhookDeliveryConsumer implements OutboxConsumer, OnModuleDestroy {
   readonly name = 'webhooks';
   readonly topics = WEBHOOK_TOPICS;
   private readonly timeoutMs: number;
   private readonly clock: () => number;
+  /** Connects only to public addresses, checked on the addresses DNS returned (SSRF guard). */
+  private readonly publicOnly: Agent | null;
 
   constructor(
     @Inject(WebhooksRepository) private readonly webhooks: WebhooksRepository,
     @Inject(IdempotentConsumer) private readonly idempotent: IdempotentConsumer,
     @Optional() @Inject(WEBHOOK_DELIVERY_OPTIONS) options: WebhookDeliveryOptions = {},
+    @Optional() @Inject(AppConfig) config?: AppConfig,
   ) {
     this.timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
     this.clock = options.clock ?? (() => Math.floor(Date.now() / 1000));
+    const allowPrivate =
+      options.allowPrivateNetworks ?? config?.webhooks.allowPrivateNetworks ?? false;
+    this.publicOnly = allowPrivate ? null : new Agent({ connect: { lookup: publicOnlyLookup } });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.publicOnly?.close();
   }
 
   async handle(message: OutboxMessage, ctx: DeliveryContext): Promise<void> {
@@ -96,7 +115,13 @@ export class WebhookDeliveryConsumer implements OutboxConsumer {
     signal: AbortSignal,
   ): Promise<void> {
     const timestamp = this.clock();
+    if (this.publicOnly) {
+      // An IP literal never goes through DNS lookup: check it here.
+      const host = new URL(hook.url).hostname.replace(/^\[|\]$/g, '');
+      if (isIP(host) && !isPublicAddress(host)) throw new PrivateAddressError(host, host);
+    }
     const response = await fetch(hook.url, {
+      dispatcher: this.publicOnly ?? undefined,
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -108,6 +133,10 @@ export class WebhookDeliveryConsumer implements OutboxConsumer {
       body: raw,
       redirect: 'manual',
       signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
+    }).catch((error: unknown) => {
+      // undici reports connection problems as "fetch failed": surface the reason instead.
+      const cause = (error as { cause?: unknown }).cause;
+      throw cause instanceof Error ? cause : error;
     });
     // Drain the body so the connection can be reused; its content is not needed.
     await response.arrayBuffer().catch(() => undefined);

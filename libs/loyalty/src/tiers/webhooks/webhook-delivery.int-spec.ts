@@ -74,7 +74,7 @@ describe('WebhookDeliveryConsumer (integration, real HTTP receiver)', () => {
 
   const skipBackoff = () =>
     ctx.db.pool.query('update outbox_messages set available_at = now() where delivered_at is null');
-  const kit = () =>
+  const kit = (allowPrivateNetworks = true) =>
     buildDrainer(
       ctx.config,
       ctx.db,
@@ -82,6 +82,8 @@ describe('WebhookDeliveryConsumer (integration, real HTTP receiver)', () => {
         (idempotent) =>
           new WebhookDeliveryConsumer(new WebhooksRepository(ctx.db), idempotent, {
             timeoutMs: 300,
+            // The receiver listens on 127.0.0.1.
+            allowPrivateNetworks,
           }),
       ],
       { maxAttempts: 3 },
@@ -180,6 +182,20 @@ describe('WebhookDeliveryConsumer (integration, real HTTP receiver)', () => {
     expect(row.last_error).toMatch(/timeout|aborted/i);
     expect(receiver.on('/down')).toHaveLength(3);
     expect(await drainer.drainOnce()).toMatchObject({ claimed: 0 });
+  });
+
+  it('refuses loopback endpoints when private networks are not allowed (SSRF guard), by IP and by name', async () => {
+    const port = new URL(receiver.url).port;
+    await webhooks.create(actor, { url: `${receiver.url}/by-ip` });
+    await webhooks.create(actor, { url: `http://localhost:${port}/by-name` });
+    const id = await publish();
+    const { drainer } = kit(false);
+    await drainer.drainOnce();
+    const row = await messageRow(ctx.db, id);
+    expect(row.delivered_at).toBeNull();
+    expect(row.last_error).toMatch(/127\.0\.0\.1 resolves to a non-public address/);
+    expect(row.last_error).toMatch(/localhost resolves to a non-public address/);
+    expect(receiver.received).toHaveLength(0);
   });
 
   it('does not re-send to an endpoint that already accepted the message when another one fails', async () => {
