@@ -1,1 +1,9 @@
-export {};
+export * from './lifecycle-policy';
+export * from './segment-definition';
+export * from './segments.errors';
+export * from './segments.events';
+export * from './segments.repository';
+export * from './segments.service';
+export * from './segments.module';
+export * from './dto/segment.request.dto';
+export * from './dto/segment.response.dto';
