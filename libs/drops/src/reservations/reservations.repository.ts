@@ -1,0 +1,335 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, desc, eq, getTableColumns, lte, sql } from 'drizzle-orm';
+import { DatabaseClient, type Executor, dropReservations, dropSkus } from '@app/db';
+import { type CreatedAtPosition, cursorAt, olderThan } from '@app/identity';
+
+export type Reservation = typeof dropReservations.$inferSelect;
+export type ReservationStatus = Reservation['status'];
+
+export interface NewHold {
+  id: string;
+  dropId: string;
+  skuId: string;
+  memberId: string;
+  quantity: number;
+  idempotencyKey: string;
+  expiresAt: Date;
+}
+
+/** Why Postgres refused a hold Redis had granted. */
+export type HoldRefusal = 'stock' | 'limit' | 'duplicate_key' | 'active_hold' | 'sku';
+
+/** What Postgres holds for one SKU: the record the Redis counters are rebuilt from. */
+export interface SkuTotals {
+  skuId: string;
+  stock: number;
+  sold: number;
+  perMemberLimit: number;
+  held: number;
+  /** Reservation rows, and rows that left 'held': together the number of stock changes. */
+  rows: number;
+  settled: number;
+}
+
+export interface MemberUsage {
+  memberId: string;
+  skuId: string;
+  /** Units held + confirmed. */
+  used: number;
+  activeHoldId: string | null;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class ReservationsRepository {
+  constructor(@Inject(DatabaseClient) private readonly client: DatabaseClient) {}
+
+  /**
+   * Persists a hold Redis granted, re-checking stock and the member's limit under the SKU row's
+   * lock: whatever state Redis is in (flushed, rebuilt from a snapshot that missed an in-flight
+   * hold), Postgres never records more units than the SKU has.
+   */
+  async insertHold(
+    brandId: string,
+    hold: NewHold,
+    tx: Executor,
+  ): Promise<{ reservation: Reservation } | { refused: HoldRefusal }> {
+    const [sku] = await tx
+      .select({ stock: dropSkus.stock, sold: dropSkus.sold, limit: dropSkus.perMemberLimit })
+      .from(dropSkus)
+      .where(
+        and(
+          eq(dropSkus.brandId, brandId),
+          eq(dropSkus.dropId, hold.dropId),
+          eq(dropSkus.id, hold.skuId),
+        ),
+      )
+      .for('update');
+    if (!sku) return { refused: 'sku' };
+    // A new statement after the lock: its snapshot sees every hold committed by earlier lockers.
+    const [usage] = await tx
+      .select({
+        held: sql<number>`coalesce(sum(${dropReservations.quantity}) filter (where ${dropReservations.status} = 'held'), 0)::int`,
+        mine: sql<number>`coalesce(sum(${dropReservations.quantity}) filter (where ${dropReservations.memberId} = ${hold.memberId} and ${dropReservations.status} in ('held', 'confirmed')), 0)::int`,
+      })
+      .from(dropReservations)
+      .where(
+        and(
+          eq(dropReservations.brandId, brandId),
+          eq(dropReservations.dropId, hold.dropId),
+          eq(dropReservations.skuId, hold.skuId),
+          sql`${dropReservations.status} in ('held', 'confirmed')`,
+        ),
+      );
+    if (sku.sold + usage.held + hold.quantity > sku.stock) return { refused: 'stock' };
+    if (usage.mine + hold.quantity > sku.limit) return { refused: 'limit' };
+    try {
+      const [row] = await tx
+        .insert(dropReservations)
+        .values({ ...hold, brandId })
+        .returning();
+      return { reservation: row };
+    } catch (error) {
+      const e = error as {
+        code?: string;
+        constraint?: string;
+        cause?: { code?: string; constraint?: string };
+      };
+      const code = e.code ?? e.cause?.code;
+      const constraint = e.constraint ?? e.cause?.constraint;
+      if (code !== UNIQUE_VIOLATION) throw error;
+      return {
+        refused:
+          constraint === 'drop_reservations_idempotency_key' ? 'duplicate_key' : 'active_hold',
+      };
+    }
+  }
+
+  async findById(brandId: string, id: string, tx?: Executor): Promise<Reservation | null> {
+    const [row] = await (tx ?? this.client.db)
+      .select()
+      .from(dropReservations)
+      .where(and(eq(dropReservations.brandId, brandId), eq(dropReservations.id, id)))
+      .limit(1);
+    return row ?? null;
+  }
+
+  async findByIdempotencyKey(
+    brandId: string,
+    dropId: string,
+    memberId: string,
+    key: string,
+    tx?: Executor,
+  ): Promise<Reservation | null> {
+    const [row] = await (tx ?? this.client.db)
+      .select()
+      .from(dropReservations)
+      .where(
+        and(
+          eq(dropReservations.brandId, brandId),
+          eq(dropReservations.dropId, dropId),
+          eq(dropReservations.memberId, memberId),
+          eq(dropReservations.idempotencyKey, key),
+        ),
+      )
+      .limit(1);
+    return row ?? null;
+  }
+
+  /**
+   * The single gate of stock return: a hold leaves 'held' at most once, so only the caller that
+   * gets the row back returns its units to Redis. `dueAt`: only if expired by then (expiry).
+   */
+  async release(
+    brandId: string,
+    id: string,
+    to: 'expired' | 'cancelled',
+    options: { dueAt?: Date; memberId?: string },
+    tx?: Executor,
+  ): Promise<Reservation | null> {
+    const [row] = await (tx ?? this.client.db)
+      .update(dropReservations)
+      .set({ status: to, settledAt: new Date() })
+      .where(
+        and(
+          eq(dropReservations.brandId, brandId),
+          eq(dropReservations.id, id),
+          eq(dropReservations.status, 'held'),
+          options.dueAt ? lte(dropReservations.expiresAt, options.dueAt) : undefined,
+          options.memberId ? eq(dropReservations.memberId, options.memberId) : undefined,
+        ),
+      )
+      .returning();
+    return row ?? null;
+  }
+
+  /**
+   * Pushes the expiry of a live hold to at least `until` while its order is being written, so
+   * the hold cannot expire (and its units be resold) under a confirmation in progress.
+   */
+  async leaseForConfirm(
+    brandId: string,
+    id: string,
+    memberId: string,
+    now: Date,
+    until: Date,
+  ): Promise<Reservation | null> {
+    const [row] = await this.client.db
+      .update(dropReservations)
+      .set({
+        expiresAt: sql`greatest(${dropReservations.expiresAt}, ${until.toISOString()}::timestamptz)`,
+      })
+      .where(
+        and(
+          eq(dropReservations.brandId, brandId),
+          eq(dropReservations.id, id),
+          eq(dropReservations.memberId, memberId),
+          eq(dropReservations.status, 'held'),
+          sql`${dropReservations.expiresAt} > ${now.toISOString()}::timestamptz`,
+        ),
+      )
+      .returning();
+    return row ?? null;
+  }
+
+  /** held → confirmed and the SKU's sold count, in the caller's transaction; null if not held. */
+  async confirm(
+    brandId: string,
+    id: string,
+    orderId: string,
+    tx: Executor,
+  ): Promise<{ reservation: Reservation; sku: { sold: number; stock: number } } | null> {
+    const [row] = await tx
+      .update(dropReservations)
+      .set({ status: 'confirmed', orderId, settledAt: new Date() })
+      .where(
+        and(
+          eq(dropReservations.brandId, brandId),
+          eq(dropReservations.id, id),
+          eq(dropReservations.status, 'held'),
+        ),
+      )
+      .returning();
+    if (!row) return null;
+    const [sku] = await tx
+      .update(dropSkus)
+      .set({
+        sold: sql`${dropSkus.sold} + ${row.quantity}`,
+        soldOutAt: sql`case when ${dropSkus.sold} + ${row.quantity} >= ${dropSkus.stock} then coalesce(${dropSkus.soldOutAt}, now()) else ${dropSkus.soldOutAt} end`,
+      })
+      .where(
+        and(
+          eq(dropSkus.brandId, brandId),
+          eq(dropSkus.dropId, row.dropId),
+          eq(dropSkus.id, row.skuId),
+        ),
+      )
+      .returning({ sold: dropSkus.sold, stock: dropSkus.stock });
+    return { reservation: row, sku };
+  }
+
+  /** Holds (any brand) past their expiry: what the sweep releases. */
+  async dueHolds(now: Date, limit: number, tx?: Executor): Promise<Reservation[]> {
+    return (tx ?? this.client.db)
+      .select()
+      .from(dropReservations)
+      .where(and(eq(dropReservations.status, 'held'), lte(dropReservations.expiresAt, now)))
+      .orderBy(dropReservations.expiresAt)
+      .limit(limit);
+  }
+
+  async heldOfDrop(brandId: string, dropId: string, tx?: Executor): Promise<Reservation[]> {
+    return (tx ?? this.client.db)
+      .select()
+      .from(dropReservations)
+      .where(
+        and(
+          eq(dropReservations.brandId, brandId),
+          eq(dropReservations.dropId, dropId),
+          eq(dropReservations.status, 'held'),
+        ),
+      );
+  }
+
+  async listForMember(
+    brandId: string,
+    memberId: string,
+    page: { limit: number; after?: CreatedAtPosition },
+    tx?: Executor,
+  ): Promise<(Reservation & { cursorAt: string })[]> {
+    return (tx ?? this.client.db)
+      .select({
+        ...getTableColumns(dropReservations),
+        cursorAt: cursorAt(dropReservations.createdAt),
+      })
+      .from(dropReservations)
+      .where(
+        and(
+          eq(dropReservations.brandId, brandId),
+          eq(dropReservations.memberId, memberId),
+          page.after
+            ? olderThan(dropReservations.createdAt, dropReservations.id, page.after)
+            : undefined,
+        ),
+      )
+      .orderBy(desc(dropReservations.createdAt), desc(dropReservations.id))
+      .limit(page.limit + 1);
+  }
+
+  async all(brandId: string, dropId: string, tx?: Executor): Promise<Reservation[]> {
+    return (tx ?? this.client.db)
+      .select()
+      .from(dropReservations)
+      .where(and(eq(dropReservations.brandId, brandId), eq(dropReservations.dropId, dropId)));
+  }
+
+  /** Per SKU: stock, sold, active holds and change counts (rebuild of the Redis counters). */
+  async skuTotals(brandId: string, dropId: string, tx?: Executor): Promise<SkuTotals[]> {
+    const r = dropReservations;
+    return (tx ?? this.client.db)
+      .select({
+        skuId: dropSkus.id,
+        stock: dropSkus.stock,
+        sold: dropSkus.sold,
+        perMemberLimit: dropSkus.perMemberLimit,
+        held: sql<number>`coalesce(sum(${r.quantity}) filter (where ${r.status} = 'held'), 0)::int`,
+        rows: sql<number>`count(${r.id})::int`,
+        settled: sql<number>`(count(${r.id}) filter (where ${r.status} <> 'held'))::int`,
+      })
+      .from(dropSkus)
+      .leftJoin(
+        r,
+        and(
+          eq(r.brandId, dropSkus.brandId),
+          eq(r.dropId, dropSkus.dropId),
+          eq(r.skuId, dropSkus.id),
+        ),
+      )
+      .where(and(eq(dropSkus.brandId, brandId), eq(dropSkus.dropId, dropId)))
+      .groupBy(dropSkus.id, dropSkus.stock, dropSkus.sold, dropSkus.perMemberLimit);
+  }
+
+  /** Per member and SKU: units held + confirmed and the active hold (rebuild of Redis). */
+  async memberUsage(brandId: string, dropId: string, tx?: Executor): Promise<MemberUsage[]> {
+    const r = dropReservations;
+    return (tx ?? this.client.db)
+      .select({
+        memberId: r.memberId,
+        skuId: r.skuId,
+        used: sql<number>`sum(${r.quantity})::int`,
+        activeHoldId: sql<
+          string | null
+        >`(array_agg(${r.id}::text) filter (where ${r.status} = 'held'))[1]`,
+      })
+      .from(r)
+      .where(
+        and(
+          eq(r.brandId, brandId),
+          eq(r.dropId, dropId),
+          sql`${r.status} in ('held', 'confirmed')`,
+        ),
+      )
+      .groupBy(r.memberId, r.skuId);
+  }
+}
