@@ -15,6 +15,7 @@ const moduleNameMapper = {
   '^@app/loyalty$': '<rootDir>/libs/loyalty/src',
   '^@app/community$': '<rootDir>/libs/community/src',
   '^@app/drops$': '<rootDir>/libs/drops/src',
+  '^@app/analytics$': '<rootDir>/libs/analytics/src',
   '^@app/offers$': '<rootDir>/libs/offers/src',
   '^@app/segments$': '<rootDir>/libs/segments/src',
   '^@app/ml$': '<rootDir>/ml/src',

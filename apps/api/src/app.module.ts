@@ -38,6 +38,8 @@ import { DropsHttpModule } from './drops/drops-http.module';
 import { PredictionsHttpModule } from './predictions/predictions-http.module';
 import { CampaignsHttpModule } from './marketing/campaigns-http.module';
 import { SegmentsHttpModule } from './marketing/segments-http.module';
+import { AnalyticsHttpModule } from './console/analytics-http.module';
+import { ConsoleHttpModule } from './console/console-http.module';
 
 @Module({})
 export class AppModule {
@@ -63,6 +65,8 @@ export class AppModule {
         PredictionsHttpModule,
         SegmentsHttpModule,
         CampaignsHttpModule,
+        AnalyticsHttpModule,
+        ConsoleHttpModule,
         TerminusModule,
         BullModule.forRoot({ redis: config.redis.url, prefix: config.redis.prefix }),
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Staff analytics API (logic lives in @app/analytics). */
+@Module({})
+export class AnalyticsHttpModule {}
