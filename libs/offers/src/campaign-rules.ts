@@ -200,7 +200,7 @@ function parseMessage(raw: unknown, p: Problems): CampaignMessage {
   if (!Array.isArray(channels) || !channels.every((c) => c === 'in_app' || c === 'webhook'))
     (p['message.channels'] ??= []).push('must list in_app and/or webhook');
   return {
-    template: String(template),
+    template: typeof template === 'string' ? template : '',
     channels: [...new Set(channels as CampaignMessage['channels'])],
   };
 }
@@ -231,7 +231,7 @@ function parseCaps(raw: unknown, p: Problems): CampaignCaps {
     )
       (p['caps.quietHours'] ??= []).push('must be { start: "HH:MM", end: "HH:MM" }, start ≠ end');
   }
-  return c as CampaignCaps;
+  return c;
 }
 
 /**
@@ -332,7 +332,7 @@ export function renderTemplate(
   fields: Partial<Record<(typeof TEMPLATE_FIELDS)[number], string | number | null>>,
 ): string {
   return template.replace(/\{\{\s*([^}\s]+)\s*\}\}/g, (_, name: string) => {
-    const value = (fields as Record<string, unknown>)[name];
+    const value = (fields as Record<string, string | number | null | undefined>)[name];
     return value === undefined || value === null ? '' : String(value);
   });
 }

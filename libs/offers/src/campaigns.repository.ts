@@ -66,7 +66,9 @@ export class CampaignsRepository {
   async delete(brandId: string, id: string, tx?: Executor): Promise<boolean> {
     const rows = await this.ex(tx)
       .delete(campaigns)
-      .where(and(eq(campaigns.brandId, brandId), eq(campaigns.id, id), eq(campaigns.status, 'draft')))
+      .where(
+        and(eq(campaigns.brandId, brandId), eq(campaigns.id, id), eq(campaigns.status, 'draft')),
+      )
       .returning({ id: campaigns.id });
     return rows.length > 0;
   }

@@ -1,1 +1,13 @@
-export {};
+export * from './campaign-rules';
+export * from './offer-triggers';
+export * from './uplift-stats';
+export * from './offers.errors';
+export * from './offers.events';
+export * from './campaigns.repository';
+export * from './offers.repository';
+export * from './campaigns.service';
+export * from './campaign-results.service';
+export * from './offer-engine.service';
+export * from './offers.module';
+export * from './dto/campaign.request.dto';
+export * from './dto/campaign.response.dto';

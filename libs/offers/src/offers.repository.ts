@@ -49,7 +49,13 @@ export class OffersRepository {
   }
 
   /** The member's arm: the first assignment wins and never changes. */
-  async assign(brandId: string, campaignId: string, memberId: string, arm: Arm, tx: Executor): Promise<Arm> {
+  async assign(
+    brandId: string,
+    campaignId: string,
+    memberId: string,
+    arm: Arm,
+    tx: Executor,
+  ): Promise<Arm> {
     await tx
       .insert(campaignAssignments)
       .values({ brandId, campaignId, memberId, arm })
@@ -70,7 +76,10 @@ export class OffersRepository {
   /** The occurrence's row; null when this occurrence already has one (never twice). */
   async insert(
     brandId: string,
-    values: Pick<Offer, 'campaignId' | 'memberId' | 'occurrenceKey' | 'arm' | 'status' | 'issuedAt'>,
+    values: Pick<
+      Offer,
+      'campaignId' | 'memberId' | 'occurrenceKey' | 'arm' | 'status' | 'issuedAt'
+    >,
     tx: Executor,
   ): Promise<Offer | null> {
     const [row] = await tx
@@ -85,7 +94,13 @@ export class OffersRepository {
     const [row] = await this.ex()
       .select({ id: offers.id })
       .from(offers)
-      .where(and(eq(offers.brandId, brandId), eq(offers.campaignId, campaignId), eq(offers.occurrenceKey, key)));
+      .where(
+        and(
+          eq(offers.brandId, brandId),
+          eq(offers.campaignId, campaignId),
+          eq(offers.occurrenceKey, key),
+        ),
+      );
     return !!row;
   }
 
@@ -211,7 +226,9 @@ export class OffersRepository {
   async scanCandidates(
     brandId: string,
     campaignId: string,
-    trigger: { type: 'days_since_last_purchase'; days: number; windowDays: number } | { type: 'birthday'; leadDays: number },
+    trigger:
+      | { type: 'days_since_last_purchase'; days: number; windowDays: number }
+      | { type: 'birthday'; leadDays: number },
     now: Date,
     limit: number,
   ): Promise<Array<{ memberId: string; key: string }>> {
@@ -246,7 +263,11 @@ export class OffersRepository {
    * [issued_at, issued_at + attribution days]), orders and net revenue in that window with the sum
    * of squares of per-unit revenue (for the interval).
    */
-  async armFigures(brandId: string, campaignId: string, attributionDays: number): Promise<ArmFigures[]> {
+  async armFigures(
+    brandId: string,
+    campaignId: string,
+    attributionDays: number,
+  ): Promise<ArmFigures[]> {
     const result = await this.ex().execute<ArmFigures>(sql`
       select o.arm,
              count(*)::int as units,

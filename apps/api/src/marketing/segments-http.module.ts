@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@app/identity';
+import { SegmentsModule } from '@app/segments';
+import { MemberSegmentsController, SegmentsController } from './segments/segments.controller';
 
 /** Staff API of segments (logic lives in @app/segments). */
-@Module({})
+@Module({
+  imports: [IdentityModule, SegmentsModule],
+  controllers: [SegmentsController, MemberSegmentsController],
+})
 export class SegmentsHttpModule {}
