@@ -1,0 +1,75 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { RedisClient } from '@app/common';
+import { AppConfig } from '@app/config';
+import { DropStockStore } from '../reservations/drop-stock.store';
+import { Coalescer, type FlushResult } from './coalescer';
+import { DROP_EVENTS, DropRoomEmitter } from './drop-room.emitter';
+
+/** At most one `drop.stock` push per drop per this many ms, across every process. */
+export const STOCK_PUSH_INTERVAL_MS = 100;
+
+/** `drop.stock` payload: availability per SKU; `version` only grows per SKU (drop older ones). */
+export interface DropStockEvent {
+  dropId: string;
+  skus: { skuId: string; available: number; version: number }[];
+  /** Server time of the snapshot (ISO), for clock correction and delivery-latency measures. */
+  at: string;
+}
+
+/**
+ * Live stock per SKU (ADR 0015). D1's reservation paths call `changed` (bound to the
+ * DROP_STOCK_CHANGED token) after every hold, release and confirmation; this marks the drop dirty
+ * and, at most every STOCK_PUSH_INTERVAL_MS, reads one snapshot of all its SKUs and emits it to
+ * `drop:<id>` through the Redis emitter. A Redis window key (SET NX PX) keeps the rate per drop
+ * across api and worker processes: a process that finds the window taken tries again when it
+ * ends, so the last change is always pushed.
+ */
+@Injectable()
+export class DropStockBroadcaster implements OnModuleDestroy {
+  private readonly logger = new Logger(DropStockBroadcaster.name);
+  private readonly coalescer: Coalescer;
+  private readonly brands = new Map<string, string>();
+  private readonly prefix: string;
+
+  constructor(
+    @Inject(DropStockStore) private readonly store: DropStockStore,
+    @Inject(DropRoomEmitter) private readonly emitter: DropRoomEmitter,
+    @Inject(RedisClient) private readonly redis: RedisClient,
+    @Inject(AppConfig) config: AppConfig,
+  ) {
+    this.prefix = config.redis.prefix;
+    this.coalescer = new Coalescer(
+      STOCK_PUSH_INTERVAL_MS,
+      (dropId) => this.push(dropId),
+      (dropId, error) => this.logger.warn({ err: error }, `drop ${dropId}: stock push failed`),
+    );
+  }
+
+  /** The DROP_STOCK_CHANGED callback: cheap and synchronous (the push happens later). */
+  changed(brandId: string, dropId: string, _skuId?: string): void {
+    this.brands.set(dropId, brandId);
+    this.coalescer.mark(dropId);
+  }
+
+  onModuleDestroy(): void {
+    this.coalescer.stop();
+  }
+
+  private async push(dropId: string): Promise<FlushResult> {
+    const brandId = this.brands.get(dropId);
+    if (!brandId) return;
+    const window = `${this.prefix}:drops:stock-push:${dropId}`;
+    const taken = await this.redis.set(window, '1', 'PX', STOCK_PUSH_INTERVAL_MS, 'NX');
+    if (taken !== 'OK') {
+      const ttl = await this.redis.pttl(window);
+      return { retryInMs: ttl > 0 ? ttl : 1 };
+    }
+    const skus = await this.store.snapshot(brandId, dropId);
+    const event: DropStockEvent = {
+      dropId,
+      skus: skus.map((s) => ({ skuId: s.skuId, available: s.available, version: s.version })),
+      at: new Date().toISOString(),
+    };
+    await this.emitter.toRoom(dropId, DROP_EVENTS.stock, event);
+  }
+}

@@ -1,0 +1,2 @@
+export * from './announcement.response.dto';
+export * from './create-announcement.request.dto';
