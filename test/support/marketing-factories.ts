@@ -41,14 +41,15 @@ export async function amountOffTemplate(
   brand: { brandId: string; ownerId: string },
   valueMinor = 500,
 ): Promise<string> {
-  const template = await moduleRef
-    .get(CouponTemplatesService)
-    .create({ brandId: brand.brandId, id: brand.ownerId }, {
+  const template = await moduleRef.get(CouponTemplatesService).create(
+    { brandId: brand.brandId, id: brand.ownerId },
+    {
       name: `€${valueMinor / 100} off`,
       kind: 'amount_off',
       value: valueMinor,
       validDays: 30,
-    });
+    },
+  );
   return template.id;
 }
 
