@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
 /** One purchase: `day` is whole days since the Unix epoch (UTC), `amount` in currency units. */
-export interface Transaction {
+export interface PurchaseRecord {
   customer: string;
   day: number;
   amount: number;
@@ -27,11 +27,11 @@ export function parseDay(text: string): number {
  * the CDNOW files: whitespace separated `master_id [sample_id] YYYYMMDD cds dollars`, with or
  * without a header line.
  */
-export function parseTransactions(text: string): Transaction[] {
+export function parseTransactions(text: string): PurchaseRecord[] {
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
   if (lines.length === 0) return [];
   if (lines[0].includes(',')) return parseCsv(lines);
-  const out: Transaction[] = [];
+  const out: PurchaseRecord[] = [];
   for (const line of lines) {
     const cols = line.trim().split(/\s+/);
     if (!/^\d+$/.test(cols[0])) continue; // header
@@ -45,7 +45,7 @@ export function parseTransactions(text: string): Transaction[] {
   return out;
 }
 
-function parseCsv(lines: string[]): Transaction[] {
+function parseCsv(lines: string[]): PurchaseRecord[] {
   const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
   const col = (names: string[]) => {
     const i = header.findIndex((h) => names.includes(h));
@@ -64,7 +64,7 @@ function parseCsv(lines: string[]): Transaction[] {
 }
 
 /** Reads a transactions file, gunzipping `*.gz`. */
-export function readTransactionsFile(path: string): Transaction[] {
+export function readTransactionsFile(path: string): PurchaseRecord[] {
   const raw = readFileSync(path);
   return parseTransactions((path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
 }
@@ -79,11 +79,11 @@ export interface PurchaseHistory {
 }
 
 /** Groups by customer and merges same-day purchases (the counting rule of the BTYD literature). */
-export function toHistories(transactions: readonly Transaction[]): PurchaseHistory[] {
+export function toHistories(transactions: readonly PurchaseRecord[]): PurchaseHistory[] {
   const byCustomer = new Map<string, Map<number, number>>();
   for (const t of transactions) {
     let days = byCustomer.get(t.customer);
-    if (!days) byCustomer.set(t.customer, (days = new Map()));
+    if (!days) byCustomer.set(t.customer, (days = new Map<number, number>()));
     days.set(t.day, (days.get(t.day) ?? 0) + t.amount);
   }
   const out: PurchaseHistory[] = [];
