@@ -1,0 +1,2 @@
+export * from './analytics-query.request.dto';
+export * from './dashboard.response.dto';
