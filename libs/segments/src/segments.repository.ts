@@ -281,16 +281,15 @@ export class SegmentsRepository {
       m: Array<string | number> | null;
       v: Array<string | number> | null;
     }>(sql`
-      select percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by last_order_at) as r,
-             percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by orders) as f,
-             percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by revenue_minor) as m,
-             percentile_disc(array[${VALUE_TIER_CUTS.mid}::float8, ${VALUE_TIER_CUTS.high}::float8, ${VALUE_TIER_CUTS.top}::float8])
-               within group (order by revenue_minor) as v
+      select array_to_json(percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by last_order_at)) as r,
+             array_to_json(percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by orders)) as f,
+             array_to_json(percentile_disc(array[0.2, 0.4, 0.6, 0.8]) within group (order by revenue_minor)) as m,
+             array_to_json(percentile_disc(array[${VALUE_TIER_CUTS.mid}::float8, ${VALUE_TIER_CUTS.high}::float8, ${VALUE_TIER_CUTS.top}::float8])
+               within group (order by revenue_minor)) as v
         from member_segments
        where brand_id = ${brandId} and orders > 0`);
     const row = result.rows[0];
-    // Arrays of timestamptz come back as text from a percentile over a CTE-free select in some
-    // drivers; normalise both shapes.
+    // Arrays travel as JSON: the driver hands typed arrays of timestamps back as raw text.
     return {
       recency: (row?.r ?? []).map((d) => new Date(d)),
       frequency: (row?.f ?? []).map(Number),
