@@ -22,13 +22,16 @@ export interface DropStockEvent {
  * and, at most every STOCK_PUSH_INTERVAL_MS, reads one snapshot of all its SKUs and emits it to
  * `drop:<id>` through the Redis emitter. A Redis window key (SET NX PX) keeps the rate per drop
  * across api and worker processes: a process that finds the window taken tries again when it
- * ends, so the last change is always pushed.
+ * ends, so the last change is always pushed. A snapshot whose versions this process already
+ * pushed is skipped.
  */
 @Injectable()
 export class DropStockBroadcaster implements OnModuleDestroy {
   private readonly logger = new Logger(DropStockBroadcaster.name);
   private readonly coalescer: Coalescer;
   private readonly brands = new Map<string, string>();
+  /** Per drop, the SKU versions this process pushed last: an unchanged snapshot is not re-sent. */
+  private readonly pushed = new Map<string, string>();
   private readonly prefix: string;
 
   constructor(
@@ -65,6 +68,10 @@ export class DropStockBroadcaster implements OnModuleDestroy {
       return { retryInMs: ttl > 0 ? ttl : 1 };
     }
     const skus = await this.store.snapshot(brandId, dropId);
+    // Notifications also follow steps that move no unit (a hold reaching Postgres).
+    const versions = skus.map((s) => `${s.skuId}:${s.version}`).join(',');
+    if (this.pushed.get(dropId) === versions) return;
+    this.pushed.set(dropId, versions);
     const event: DropStockEvent = {
       dropId,
       skus: skus.map((s) => ({ skuId: s.skuId, available: s.available, version: s.version })),
