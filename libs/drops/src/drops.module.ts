@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OrdersModule } from '@app/loyalty';
+import { LedgerModule, OrdersModule } from '@app/loyalty';
 import { DropJobs } from './drops/drop-jobs';
 import { DropsRepository } from './drops/drops.repository';
 import { DropsService } from './drops/drops.service';
@@ -34,7 +34,7 @@ const exported = [
  * The live room's stock broadcaster, when present, is bound to DROP_STOCK_CHANGED by the api.
  */
 @Module({
-  imports: [OrdersModule],
+  imports: [OrdersModule, LedgerModule],
   providers: [ReservationsRepository, RaffleRepository, DropReportRepository, ...exported],
   exports: [...exported, ReservationsRepository],
 })
