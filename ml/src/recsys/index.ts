@@ -1,1 +1,25 @@
-export {};
+export * from './core/interactions';
+export * from './core/linalg';
+export * from './core/kernels';
+export * from './core/ials';
+export * from './core/metrics';
+export * from './core/split';
+export * from './core/model';
+export * from './core/scoring';
+export * from './core/top-k';
+export * from './core/evaluation';
+export * from './core/datasets';
+
+export * from './platform/recsys.errors';
+export * from './platform/recsys-events';
+export * from './platform/recommender-data.repository';
+export * from './platform/model-versions.repository';
+export * from './platform/model-store';
+export * from './platform/fold-in.service';
+export * from './platform/recommender-training.service';
+export * from './platform/recommender-models.service';
+export * from './platform/recommendations.service';
+export * from './platform/recsys.module';
+export * from './platform/dto/recommendations.query.dto';
+export * from './platform/dto/recommendations.response.dto';
+export * from './platform/dto/model-version.response.dto';

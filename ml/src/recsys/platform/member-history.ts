@@ -1,0 +1,27 @@
+import { aggregateInteractions, type Interaction } from '../core/interactions';
+import type { RecommenderModel } from '../core/model';
+import { EMPTY_HISTORY, type RecsysHistory } from '../core/scoring';
+
+/** A member's events as a history over the model's items, decayed from `asOf` (default now). */
+export function historyFor(
+  model: RecommenderModel,
+  interactions: readonly Interaction[],
+  asOf: number = Date.now(),
+): RecsysHistory {
+  if (!interactions.length) return EMPTY_HISTORY;
+  const m = aggregateInteractions(interactions, {
+    asOf: Math.max(asOf, model.asOf),
+    halfLifeDays: model.params.halfLifeDays,
+    items: model.items,
+    users: [interactions[0].user],
+  });
+  const h: RecsysHistory = { items: [], values: [], counts: [], firstAt: [], lastAt: [] };
+  for (let p = 0; p < m.indices.length; p++) {
+    h.items.push(m.indices[p]);
+    h.values.push(m.values[p]);
+    h.counts.push(m.counts[p]);
+    h.firstAt.push(m.firstAt[p]);
+    h.lastAt.push(m.lastAt[p]);
+  }
+  return h;
+}

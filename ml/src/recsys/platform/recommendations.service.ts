@@ -1,0 +1,304 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { type RecommenderModel, popularityOnlyModel } from '../core/model';
+import {
+  EMPTY_HISTORY,
+  type RecsysHistory,
+  type Reason,
+  type ScoredItem,
+  memberVector,
+  recommend,
+  similarItems,
+} from '../core/scoring';
+import type {
+  RecommendationReasonDto,
+  RecommendationsResponseDto,
+  RecommendedItemDto,
+  SimilarProductsResponseDto,
+} from './dto/recommendations.response.dto';
+import { historyFor } from './member-history';
+import { ModelStore } from './model-store';
+import { ModelVersionsRepository } from './model-versions.repository';
+import { type ProductInfo, RecommenderDataRepository } from './recommender-data.repository';
+import { RecsysMemberNotFoundError, RecsysProductNotFoundError } from './recsys.errors';
+import { type RecsysEvent, RecsysEvents } from './recsys-events';
+
+export interface RecommendationQuery {
+  limit?: number;
+  category?: string;
+  excludePurchased?: boolean;
+  inStockOnly?: boolean;
+}
+
+interface BrandState {
+  versionId: string | null;
+  model: RecommenderModel | null;
+  outOfStock: Set<number>;
+  products: Map<string, ProductInfo | null>;
+  checkedAt: number;
+  scratch: { cf: Float32Array; out: Float32Array };
+}
+
+interface MemberState {
+  versionId: string | null;
+  history: RecsysHistory;
+  vector: Float32Array | null;
+  loadedAt: number;
+}
+
+/** Re-check the active version this often even without a pub/sub message. */
+const BRAND_TTL_MS = 5_000;
+/** Member state lives this long without an event (events drop it at once). */
+const MEMBER_TTL_MS = 60_000;
+const MEMBER_CACHE_MAX = 100_000;
+
+/**
+ * Serves recommendations from the active model held in memory: per-member history and vector
+ * cached until an event (fold-in, new model) or a TTL drops them; all-item scoring, filters and
+ * reasons in ml/core. Brands without a model get popularity and their members' re-buys.
+ */
+@Injectable()
+export class RecommendationsService implements OnModuleInit {
+  private readonly logger = new Logger(RecommendationsService.name);
+  private readonly brands = new Map<string, Promise<BrandState>>();
+  private readonly members = new Map<string, MemberState>();
+
+  constructor(
+    @Inject(ModelStore) private readonly models: ModelStore,
+    @Inject(ModelVersionsRepository) private readonly versions: ModelVersionsRepository,
+    @Inject(RecommenderDataRepository) private readonly data: RecommenderDataRepository,
+    @Inject(RecsysEvents) private readonly events: RecsysEvents,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.events.subscribe((event) => this.onEvent(event));
+  }
+
+  onEvent(event: RecsysEvent): void {
+    if (event.type === 'member') this.members.delete(`${event.brandId}:${event.memberId}`);
+    else this.brands.delete(event.brandId);
+  }
+
+  /** The model version serving this brand now (null before the first training). */
+  async activeVersion(brandId: string): Promise<string | null> {
+    return (await this.brandState(brandId)).versionId;
+  }
+
+  private brandState(brandId: string): Promise<BrandState> {
+    const cached = this.brands.get(brandId);
+    if (cached) {
+      return cached.then((state) => {
+        if (Date.now() - state.checkedAt < BRAND_TTL_MS) return state;
+        return this.versions.findActive(brandId).then((active) => {
+          if ((active?.id ?? null) === state.versionId) {
+            state.checkedAt = Date.now();
+            return state;
+          }
+          this.brands.delete(brandId);
+          return this.brandState(brandId);
+        });
+      });
+    }
+    const loading = this.loadBrand(brandId);
+    loading.catch(() => this.brands.delete(brandId));
+    this.brands.set(brandId, loading);
+    return loading;
+  }
+
+  private async loadBrand(brandId: string): Promise<BrandState> {
+    const active = await this.models.active(brandId);
+    let model = active?.model ?? null;
+    if (!model) {
+      const rows = await this.data.interactions(brandId);
+      model = rows.length
+        ? popularityOnlyModel(rows, new Map(rows.map((r) => [r.item, r.category])))
+        : null;
+    }
+    const outOfStock = new Set<number>();
+    if (model)
+      for (const id of await this.data.outOfStockProductIds(brandId)) {
+        const i = model.itemIndex.get(id);
+        if (i !== undefined) outOfStock.add(i);
+      }
+    if (active)
+      this.logger.log(
+        `brand ${brandId}: serving model ${active.versionId} (${model?.items.length} items)`,
+      );
+    const n = model?.items.length ?? 0;
+    return {
+      versionId: active?.versionId ?? null,
+      model,
+      outOfStock,
+      products: new Map(),
+      checkedAt: Date.now(),
+      scratch: { cf: new Float32Array(n), out: new Float32Array(n) },
+    };
+  }
+
+  private async memberState(
+    brandId: string,
+    memberId: string,
+    brand: BrandState,
+  ): Promise<MemberState> {
+    const key = `${brandId}:${memberId}`;
+    const cached = this.members.get(key);
+    if (
+      cached &&
+      cached.versionId === brand.versionId &&
+      Date.now() - cached.loadedAt < MEMBER_TTL_MS
+    )
+      return cached;
+    const [exists, interactions, stored] = await Promise.all([
+      cached ? true : this.data.memberExists(brandId, memberId),
+      this.data.memberInteractions(brandId, memberId),
+      brand.versionId ? this.versions.findFactor(brandId, memberId) : null,
+    ]);
+    if (!exists) throw new RecsysMemberNotFoundError();
+    const model = brand.model;
+    const history = model ? historyFor(model, interactions) : EMPTY_HISTORY;
+    // The stored vector is only valid for the version it was solved against; otherwise fold in here.
+    const vector =
+      model && brand.versionId
+        ? memberVector(
+            model,
+            history,
+            stored && stored.modelVersionId === brand.versionId
+              ? new Float32Array(Uint8Array.from(stored.vector).buffer)
+              : null,
+          )
+        : null;
+    const state: MemberState = {
+      versionId: brand.versionId,
+      history,
+      vector,
+      loadedAt: Date.now(),
+    };
+    if (this.members.size >= MEMBER_CACHE_MAX)
+      this.members.delete(this.members.keys().next().value!);
+    this.members.set(key, state);
+    return state;
+  }
+
+  private async productInfo(
+    brandId: string,
+    brand: BrandState,
+    ids: string[],
+  ): Promise<Map<string, ProductInfo | null>> {
+    const missing = ids.filter((id) => !brand.products.has(id));
+    if (missing.length) {
+      const found = await this.data.products(brandId, missing);
+      for (const id of missing) brand.products.set(id, null);
+      for (const p of found) brand.products.set(p.id, p);
+    }
+    return brand.products;
+  }
+
+  private async present(
+    brandId: string,
+    brand: BrandState,
+    scored: ScoredItem[],
+  ): Promise<RecommendedItemDto[]> {
+    const ids = new Set<string>();
+    for (const s of scored) {
+      ids.add(s.item);
+      if (s.reason.item) ids.add(s.reason.item);
+    }
+    const info = await this.productInfo(brandId, brand, [...ids]);
+    const model = brand.model!;
+    return scored.map((s) => ({
+      productId: s.item,
+      name: info.get(s.item)?.name ?? null,
+      category:
+        info.get(s.item)?.category ?? model.categories[model.itemIndex.get(s.item)!] ?? null,
+      score: Math.round(s.score * 1e6) / 1e6,
+      reason: reasonDto(s.reason, info),
+    }));
+  }
+
+  async forMember(
+    brandId: string,
+    memberId: string,
+    query: RecommendationQuery,
+  ): Promise<RecommendationsResponseDto> {
+    const brand = await this.brandState(brandId);
+    const member = await this.memberState(brandId, memberId, brand);
+    const model = brand.model;
+    const personal = member.history.items.length > 0;
+    if (!model) return { memberId, strategy: 'cold_start', modelVersion: null, items: [] };
+    const scored = recommend(
+      model,
+      member.history,
+      member.vector,
+      {
+        limit: query.limit ?? 10,
+        category: query.category,
+        excludePurchased: query.excludePurchased,
+        exclude: query.inStockOnly ? brand.outOfStock : undefined,
+      },
+      brand.scratch,
+    );
+    return {
+      memberId,
+      strategy: personal ? 'personalised' : 'cold_start',
+      modelVersion: brand.versionId,
+      items: await this.present(brandId, brand, scored),
+    };
+  }
+
+  async similar(
+    brandId: string,
+    productId: string,
+    query: Omit<RecommendationQuery, 'excludePurchased'>,
+  ): Promise<SimilarProductsResponseDto> {
+    const brand = await this.brandState(brandId);
+    const model = brand.model;
+    const index = model?.itemIndex.get(productId);
+    if (!model || index === undefined) {
+      if (!(await this.data.productKnown(brandId, productId)))
+        throw new RecsysProductNotFoundError();
+      return { productId, modelVersion: brand.versionId, items: [] };
+    }
+    const exclude = query.inStockOnly ? brand.outOfStock : undefined;
+    const scored = similarItems(model, index, {
+      limit: query.limit ?? 10,
+      category: query.category,
+      exclude,
+    });
+    return {
+      productId,
+      modelVersion: brand.versionId,
+      items: await this.present(brandId, brand, scored),
+    };
+  }
+}
+
+function reasonDto(reason: Reason, info: Map<string, ProductInfo | null>): RecommendationReasonDto {
+  const name = (id?: string) => (id ? (info.get(id)?.name ?? id) : '');
+  switch (reason.kind) {
+    case 'buy_again':
+      return reason.everyWeeks
+        ? {
+            kind: reason.kind,
+            text: `you buy this every ~${reason.everyWeeks} week${reason.everyWeeks === 1 ? '' : 's'}`,
+            everyWeeks: reason.everyWeeks,
+          }
+        : { kind: reason.kind, text: 'you bought this before' };
+    case 'because_you_bought':
+      return {
+        kind: reason.kind,
+        text: `because you bought ${name(reason.item)}`,
+        productId: reason.item,
+      };
+    case 'similar':
+      return {
+        kind: reason.kind,
+        text: `often bought by people who buy ${name(reason.item)}`,
+        productId: reason.item,
+      };
+    case 'popular':
+      return {
+        kind: reason.kind,
+        text: reason.category ? `popular in ${reason.category}` : 'popular right now',
+        category: reason.category ?? null,
+      };
+  }
+}
