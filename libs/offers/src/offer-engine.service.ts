@@ -198,47 +198,65 @@ export class OfferEngine {
         return suppress('contact_pressure');
       if (arm === 'holdout') return { outcome: 'held_out', offerId: row.id };
 
-      let issued: OfferIssuedPayload['reward'];
+      const fields = await this.offers.memberFields(brandId, occ.memberId, tx);
+      const channels = message.channels ?? ['in_app', 'webhook'];
       try {
-        issued = await tx.transaction((sp) =>
-          this.issueReward(campaign, reward, row.id, occ.memberId, pointValueMicros, sp),
-        );
+        // A savepoint: reward, message and budget reservation stand or fall together. The
+        // reservation comes last so the campaign row stays locked only until the commit.
+        await tx.transaction(async (sp) => {
+          const issued = await this.issueReward(
+            campaign,
+            reward,
+            row.id,
+            occ.memberId,
+            pointValueMicros,
+            sp,
+          );
+          const payload: OfferIssuedPayload = {
+            offerId: row.id,
+            campaignId: campaign.id,
+            campaignName: campaign.name,
+            memberId: occ.memberId,
+            message: renderTemplate(message.template ?? '', {
+              firstName: fields?.firstName ?? null,
+              lastName: fields?.lastName ?? null,
+              campaignName: campaign.name,
+              couponCode: issued.reward.couponCode ?? null,
+              points: issued.reward.points ?? null,
+              expiresAt: issued.reward.expiresAt ?? null,
+            }),
+            channels,
+            reward: issued.reward,
+            issuedAt: now.toISOString(),
+          };
+          await this.outbox.publish(sp, brandId, {
+            topic: OFFER_TOPICS.issued,
+            key: `member:${occ.memberId}`,
+            headers: channels.includes('in_app') ? { realtime: 'key' } : {},
+            payload,
+            availableAt: deliverableAt(now, caps.quietHours, timeZone),
+          });
+          if (
+            !(await this.campaigns.reserveBudget(
+              brandId,
+              campaign.id,
+              issued.minor,
+              issued.points,
+              sp,
+            ))
+          )
+            throw new BudgetExhausted();
+        });
       } catch (error) {
         if (error instanceof BudgetExhausted) return suppress('budget_exhausted');
         if (error instanceof DomainError) return suppress(`reward_unavailable:${error.code}`);
         throw error;
       }
-      const fields = await this.offers.memberFields(brandId, occ.memberId, tx);
-      const channels = message.channels ?? ['in_app', 'webhook'];
-      const payload: OfferIssuedPayload = {
-        offerId: row.id,
-        campaignId: campaign.id,
-        campaignName: campaign.name,
-        memberId: occ.memberId,
-        message: renderTemplate(message.template ?? '', {
-          firstName: fields?.firstName ?? null,
-          lastName: fields?.lastName ?? null,
-          campaignName: campaign.name,
-          couponCode: issued.couponCode ?? null,
-          points: issued.points ?? null,
-          expiresAt: issued.expiresAt ?? null,
-        }),
-        channels,
-        reward: issued,
-        issuedAt: now.toISOString(),
-      };
-      await this.outbox.publish(tx, brandId, {
-        topic: OFFER_TOPICS.issued,
-        key: `member:${occ.memberId}`,
-        headers: channels.includes('in_app') ? { realtime: 'key' } : {},
-        payload,
-        availableAt: deliverableAt(now, caps.quietHours, timeZone),
-      });
       return { outcome: 'issued', offerId: row.id };
     });
   }
 
-  /** Inside a savepoint: reserve the budget, then hand the reward over (rolled back together). */
+  /** Hands the reward over (inside the caller's savepoint); returns what it costs the budget. */
   private async issueReward(
     campaign: Campaign,
     reward: CampaignDefinition['reward'],
@@ -246,15 +264,10 @@ export class OfferEngine {
     memberId: string,
     pointValueMicros: number,
     tx: Transaction,
-  ): Promise<OfferIssuedPayload['reward']> {
+  ): Promise<{ reward: OfferIssuedPayload['reward']; minor: number; points: number }> {
     const brandId = campaign.brandId;
-    const reserve = async (minor: number, points: number) => {
-      if (!(await this.campaigns.reserveBudget(brandId, campaign.id, minor, points, tx)))
-        throw new BudgetExhausted();
-    };
     switch (reward.type) {
       case 'coupon': {
-        await reserve(reward.costMinor, 0);
         const { coupon } = await this.coupons.issue(
           brandId,
           { templateId: reward.templateId, memberId, source: 'campaign', sourceId: offerId },
@@ -267,15 +280,18 @@ export class OfferEngine {
           tx,
         );
         return {
-          type: 'coupon',
-          couponId: coupon.id,
-          couponCode: formatCouponCode(coupon.code),
-          expiresAt: coupon.expiresAt?.toISOString() ?? null,
+          reward: {
+            type: 'coupon',
+            couponId: coupon.id,
+            couponCode: formatCouponCode(coupon.code),
+            expiresAt: coupon.expiresAt?.toISOString() ?? null,
+          },
+          minor: reward.costMinor,
+          points: 0,
         };
       }
       case 'points': {
         const costMinor = Math.round((reward.points * pointValueMicros) / 10_000);
-        await reserve(costMinor, reward.points);
         await this.ledger.earn(
           brandId,
           memberId,
@@ -291,11 +307,18 @@ export class OfferEngine {
           tx,
         );
         await this.offers.setOutcome(brandId, offerId, { points: reward.points, costMinor }, tx);
-        return { type: 'points', points: reward.points };
+        return {
+          reward: { type: 'points', points: reward.points },
+          minor: costMinor,
+          points: reward.points,
+        };
       }
       case 'multiplier':
-        await reserve(0, 0);
-        return { type: 'multiplier', multiplierBp: reward.multiplierBp, days: reward.days };
+        return {
+          reward: { type: 'multiplier', multiplierBp: reward.multiplierBp, days: reward.days },
+          minor: 0,
+          points: 0,
+        };
     }
   }
 }
