@@ -197,6 +197,19 @@ export class PredictionsRepository {
     return row ?? null;
   }
 
+  /**
+   * Serialises prediction writes per member until the transaction ends (advisory locks, taken in
+   * the given order: callers sort the ids so two writers cannot deadlock).
+   */
+  async lockMembers(brandId: string, memberIds: string[], tx: Executor): Promise<void> {
+    if (memberIds.length === 0) return;
+    // Member ids are uuids: a comma-joined list is unambiguous.
+    await tx.execute(sql`
+      select pg_advisory_xact_lock(hashtextextended(${`timing:${brandId}:`} || m, 0))
+        from unnest(string_to_array(${memberIds.join(',')}, ',')) with ordinality as t(m, n)
+       order by n`);
+  }
+
   /** Current window marks of these members, locked until the transaction ends. */
   async lockWindows(
     brandId: string,

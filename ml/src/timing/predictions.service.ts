@@ -1,9 +1,8 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { sql } from 'drizzle-orm';
 import { type Page, type PageQueryDto, decodeCursor, toPage } from '@app/common';
 import { AppConfig } from '@app/config';
-import { DatabaseClient, type Executor } from '@app/db';
+import { DatabaseClient } from '@app/db';
 import { OutboxPublisher, type OutboxMessageInput } from '@app/outbox';
 import { currentTfBackend, initTfBackend } from '../backend';
 import type { MemberHistory } from './features';
@@ -203,7 +202,7 @@ export class PredictionsService {
   ): Promise<number> {
     return this.db.transaction(async (tx) => {
       const ids = entries.map((e) => e.memberId).sort();
-      await lockMembers(tx, brandId, ids);
+      await this.repository.lockMembers(brandId, ids, tx);
       const windows = await this.repository.lockWindows(brandId, ids, tx);
       const rows: MemberPredictionValues[] = [];
       const events: OutboxMessageInput[] = [];
@@ -250,14 +249,6 @@ export class PredictionsService {
       return events.length;
     });
   }
-}
-
-async function lockMembers(tx: Executor, brandId: string, memberIds: string[]): Promise<void> {
-  if (memberIds.length === 0) return;
-  const keys = memberIds.map((id) => `timing:${brandId}:${id}`);
-  await tx.execute(
-    sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) as k`,
-  );
 }
 
 /** Scores a member; non-finite numbers (a degenerate fit) are stored as 0 rather than NaN. */

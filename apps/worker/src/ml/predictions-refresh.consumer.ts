@@ -8,11 +8,15 @@ import { PREDICTIONS_JOBS, PREDICTIONS_REFRESH_CONSUMER, PredictionsService } fr
 import { type OutboxConsumer, OutboxHandler, type OutboxMessage } from '@app/outbox';
 import { refitJobId } from './predictions.processor';
 
+/** A first fit on the first handful of orders would serve a useless model until the nightly refit. */
+export const FIRST_REFIT_DELAY_MS = 5 * 60_000;
+
 /**
  * After each paid (or refunded) order, rescores that member with the brand's active timing model
  * — no refit, so it is cheap and a redelivery just recomputes the same prediction (the window
  * event is only published on a crossing, under a per-member lock). A brand without a model yet
- * gets its first refit queued (one job id per brand, so a burst of orders queues one).
+ * gets its first refit queued (one job id per brand, so a burst of orders queues one), delayed
+ * so that an initial import of order history lands before the first fit.
  */
 @OutboxHandler()
 @Injectable()
@@ -36,6 +40,7 @@ export class PredictionsRefreshConsumer implements OutboxConsumer {
       { brandId: message.brandId },
       {
         jobId: refitJobId(message.brandId, 'first'),
+        delay: FIRST_REFIT_DELAY_MS,
         removeOnComplete: true,
         removeOnFail: 50,
         attempts: 2,
