@@ -1,0 +1,266 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import { api, errorText, sessions } from '../api';
+import { navigate } from '../router';
+
+interface DropView {
+  id: string;
+  title: string;
+  hostName: string;
+  status: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+interface StockLine {
+  skuId: string;
+  available: number;
+  version: number;
+}
+
+interface ChatMessage {
+  id: string;
+  dropId: string;
+  memberId?: string | null;
+  author?: string;
+  body: string;
+  createdAt?: string;
+}
+
+type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
+
+interface Joined {
+  drop: DropView;
+  stock: StockLine[];
+  viewers: number;
+}
+
+export function DropsScreen({ dropId }: { dropId: string | null }) {
+  return dropId ? <ControlRoom dropId={dropId} /> : <DropPicker />;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function DropPicker() {
+  const [id, setId] = useState('');
+  function open(e: FormEvent) {
+    e.preventDefault();
+    if (UUID.test(id.trim())) navigate(`/drops/${id.trim()}`);
+  }
+  return (
+    <section aria-labelledby="drops-title">
+      <h1 id="drops-title">Drops</h1>
+      <p className="muted">
+        Open a drop’s control room by its id (the drop listing lands with the drop-management API).
+      </p>
+      <form className="row" onSubmit={open} aria-label="Open a drop">
+        <label>
+          Drop id
+          <input value={id} onChange={(e) => setId(e.target.value)} placeholder="UUID" />
+        </label>
+        <button type="submit">Open control room</button>
+      </form>
+    </section>
+  );
+}
+
+/**
+ * The live room as staff sees it: the socket joins `drop:<id>` like a viewer and renders the
+ * pushes (stock per SKU, viewers, chat); chat moderation goes through the same socket.
+ */
+function ControlRoom({ dropId }: { dropId: string }) {
+  const [joined, setJoined] = useState<Joined | null>(null);
+  const [stock, setStock] = useState<Record<string, number>>({});
+  const [viewers, setViewers] = useState(0);
+  const [chat, setChat] = useState<ChatMessage[]>([]);
+  const [connection, setConnection] = useState('connecting');
+  const [failure, setFailure] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const socketRef = useRef<Socket | null>(null);
+  const versions = useRef<Record<string, number>>({});
+
+  useEffect(() => {
+    const session = sessions.get();
+    if (!session) return;
+    const socket = io({ auth: { token: session.accessToken }, transports: ['websocket'] });
+    socketRef.current = socket;
+    const applyStock = (lines: StockLine[]) => {
+      // Pushes can overtake each other; a lower version is older news.
+      const fresh = lines.filter((l) => l.version >= (versions.current[l.skuId] ?? -1));
+      for (const l of fresh) versions.current[l.skuId] = l.version;
+      if (fresh.length)
+        setStock((prev) => ({
+          ...prev,
+          ...Object.fromEntries(fresh.map((l) => [l.skuId, l.available])),
+        }));
+    };
+    socket.on('session', () => {
+      setConnection('live');
+      void (
+        socket.timeout(10_000).emitWithAck('drop:join', { dropId }) as Promise<Ack<Joined>>
+      ).then(
+        (ack) => {
+          if (!ack.ok) {
+            setFailure(ack.error.message);
+            return;
+          }
+          setJoined(ack);
+          setViewers(ack.viewers);
+          applyStock(ack.stock);
+        },
+        (e: unknown) => setFailure(errorText(e)),
+      );
+    });
+    socket.on('disconnect', () => setConnection('reconnecting'));
+    socket.on('connect_error', () => setConnection('offline'));
+    socket.on('drop.stock', (event: { dropId: string; skus: StockLine[] }) => {
+      if (event.dropId === dropId) applyStock(event.skus);
+    });
+    socket.on('drop.viewers', (event: { dropId: string; viewers: number }) => {
+      if (event.dropId === dropId) setViewers(event.viewers);
+    });
+    socket.on('drop.chat', (message: ChatMessage) => {
+      if (message.dropId === dropId) setChat((prev) => [...prev.slice(-199), message]);
+    });
+    socket.on('drop.chat_deleted', (event: { messageId: string }) => {
+      setChat((prev) => prev.filter((m) => m.id !== event.messageId));
+    });
+    return () => {
+      socket.disconnect();
+      socketRef.current = null;
+    };
+  }, [dropId]);
+
+  async function request(event: string, body: Record<string, unknown>, done: string) {
+    setFailure(null);
+    const socket = socketRef.current;
+    if (!socket) return;
+    const ack = (await socket
+      .timeout(10_000)
+      .emitWithAck(event, { dropId, ...body })) as Ack<object>;
+    if (ack.ok) setStatus(done);
+    else setFailure(ack.error.message);
+  }
+
+  async function control(action: 'schedule' | 'cancel') {
+    setFailure(null);
+    try {
+      const drop = await api<{ status: string }>(`/v1/drops/${dropId}/${action}`, {
+        method: 'POST',
+      });
+      setJoined((prev) => (prev ? { ...prev, drop: { ...prev.drop, status: drop.status } } : prev));
+      setStatus(
+        action === 'schedule' ? 'Drop scheduled: it goes live at its start time' : 'Drop ended',
+      );
+    } catch (e) {
+      setFailure(errorText(e));
+    }
+  }
+
+  const skus = Object.keys(stock).sort();
+  return (
+    <section aria-labelledby="room-title">
+      <h1 id="room-title">{joined ? joined.drop.title : 'Drop control room'}</h1>
+      <p>
+        <span className={`badge ${connection}`} aria-live="polite">
+          {connection}
+        </span>{' '}
+        {joined && (
+          <>
+            Status <strong data-testid="drop-status">{joined.drop.status}</strong> · host{' '}
+            {joined.drop.hostName} · {new Date(joined.drop.startsAt).toLocaleString()} –{' '}
+            {new Date(joined.drop.endsAt).toLocaleString()}
+          </>
+        )}
+      </p>
+      {failure && (
+        <p role="alert" className="error">
+          {failure}
+        </p>
+      )}
+      <p aria-live="polite" className="status">
+        {status}
+      </p>
+      <div className="row">
+        <button
+          type="button"
+          onClick={() => void control('schedule')}
+          disabled={!joined || joined.drop.status !== 'draft'}
+        >
+          Start (schedule)
+        </button>
+        <button
+          type="button"
+          className="danger"
+          onClick={() => void control('cancel')}
+          disabled={!joined || ['ended', 'cancelled', 'sold_out'].includes(joined.drop.status)}
+        >
+          End drop
+        </button>
+      </div>
+      <div className="kpis">
+        <div className="kpi" role="group" aria-label="Live viewers">
+          <span className="kpi-label">Live viewers</span>
+          <span className="kpi-value" data-testid="viewers">
+            {viewers}
+          </span>
+        </div>
+      </div>
+      <h2>Stock per SKU</h2>
+      <table aria-label="Stock per SKU">
+        <thead>
+          <tr>
+            <th scope="col">SKU</th>
+            <th scope="col">Available</th>
+          </tr>
+        </thead>
+        <tbody>
+          {skus.map((sku) => (
+            <tr key={sku}>
+              <th scope="row">{sku}</th>
+              <td data-testid={`stock-${sku}`}>{stock[sku]}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Chat</h2>
+      <ol className="chat" aria-label="Chat messages" aria-live="polite">
+        {chat.length === 0 && <li className="muted">No messages yet.</li>}
+        {chat.map((m) => (
+          <li key={m.id}>
+            <strong>{m.author ?? 'Member'}</strong> {m.body}{' '}
+            <button
+              type="button"
+              onClick={() =>
+                void request('drop:chat:delete', { messageId: m.id }, 'Message deleted')
+              }
+              aria-label={`Delete message from ${m.author ?? 'member'}`}
+            >
+              Delete
+            </button>
+            {m.memberId && (
+              <button
+                type="button"
+                onClick={() =>
+                  void request(
+                    'drop:mute',
+                    {
+                      memberId: m.memberId,
+                      minutes: 10,
+                      messageId: m.id,
+                      reason: 'Muted from the control room',
+                    },
+                    'Author muted for 10 minutes',
+                  )
+                }
+                aria-label={`Mute ${m.author ?? 'member'} for 10 minutes`}
+              >
+                Mute 10 min
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,181 @@
+import { type FormEvent, useState } from 'react';
+import { money, percent } from '../api';
+import { navigate } from '../router';
+import { useApi } from '../use-api';
+
+interface Member {
+  id: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  createdAt: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function MembersScreen({ memberId }: { memberId: string | null }) {
+  const [lookup, setLookup] = useState(memberId ?? '');
+  const recent = useApi<{ items: Member[] }>(memberId ? null : '/v1/members?limit=20');
+
+  function open(e: FormEvent) {
+    e.preventDefault();
+    if (UUID.test(lookup.trim())) navigate(`/members/${lookup.trim()}`);
+  }
+
+  return (
+    <section aria-labelledby="mem-title">
+      <h1 id="mem-title">Member lookup</h1>
+      <form className="row" onSubmit={open} aria-label="Find a member">
+        <label>
+          Member id
+          <input value={lookup} onChange={(e) => setLookup(e.target.value)} placeholder="UUID" />
+        </label>
+        <button type="submit">Open member</button>
+      </form>
+      {memberId ? (
+        <MemberDetail id={memberId} />
+      ) : (
+        <>
+          <h2>Newest members</h2>
+          {recent.error && (
+            <p role="alert" className="error">
+              {recent.error}
+            </p>
+          )}
+          <ul className="plain">
+            {(recent.data?.items ?? []).map((m) => (
+              <li key={m.id}>
+                <a
+                  href={`/console/members/${m.id}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate(`/members/${m.id}`);
+                  }}
+                >
+                  {[m.firstName, m.lastName].filter(Boolean).join(' ') || m.email || m.id}
+                </a>{' '}
+                <span className="muted">{m.email}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+interface Points {
+  balance: number;
+  pending: number;
+  debt: number;
+  lifetimeEarned: number;
+}
+interface LedgerEntry {
+  id: string;
+  kind: string;
+  amount: number;
+  reason: string;
+  createdAt: string;
+}
+interface Tier {
+  tier: { code: string; name: string } | null;
+}
+interface Prediction {
+  nextPurchaseAt: string | null;
+  p7: number;
+  p28: number;
+  pAlive: number;
+  clv12mMinor: number;
+}
+
+function MemberDetail({ id }: { id: string }) {
+  const member = useApi<Member>(`/v1/members/${id}`);
+  const points = useApi<Points>(member.data ? `/v1/members/${id}/points` : null);
+  const ledger = useApi<{ items: LedgerEntry[] }>(
+    member.data ? `/v1/members/${id}/points/ledger?limit=20` : null,
+  );
+  const tier = useApi<Tier>(member.data ? `/v1/members/${id}/tier` : null);
+  const predictions = useApi<Prediction>(member.data ? `/v1/members/${id}/predictions` : null);
+  if (member.error)
+    return (
+      <p role="alert" className="error">
+        {member.error}
+      </p>
+    );
+  if (!member.data) return <p className="muted">Loading…</p>;
+  const m = member.data;
+  return (
+    <div className="grid2">
+      <article aria-label="Profile">
+        <h2>{[m.firstName, m.lastName].filter(Boolean).join(' ') || 'Member'}</h2>
+        <dl>
+          <dt>Email</dt>
+          <dd>{m.email ?? '—'}</dd>
+          <dt>Member since</dt>
+          <dd>{new Date(m.createdAt).toLocaleDateString()}</dd>
+          <dt>Tier</dt>
+          <dd>{tier.data?.tier?.name ?? (tier.error ? 'No tier programme' : '—')}</dd>
+          <dt>Points</dt>
+          <dd>
+            {points.data
+              ? `${points.data.balance} available, ${points.data.pending} pending, ${points.data.lifetimeEarned} earned in total`
+              : '—'}
+          </dd>
+        </dl>
+      </article>
+      <article aria-label="Predictions">
+        <h2>Predictions</h2>
+        {predictions.data ? (
+          <dl>
+            <dt>Next purchase</dt>
+            <dd>
+              {predictions.data.nextPurchaseAt
+                ? new Date(predictions.data.nextPurchaseAt).toLocaleDateString()
+                : '—'}
+            </dd>
+            <dt>Buys within 7 / 28 days</dt>
+            <dd>
+              {percent(predictions.data.p7)} / {percent(predictions.data.p28)}
+            </dd>
+            <dt>Still active</dt>
+            <dd>{percent(predictions.data.pAlive)}</dd>
+            <dt>CLV (12 months)</dt>
+            <dd>{money(predictions.data.clv12mMinor)}</dd>
+          </dl>
+        ) : (
+          <p className="muted">
+            {predictions.error ? 'No prediction for this member yet.' : 'Loading…'}
+          </p>
+        )}
+        <h2>Recommendations</h2>
+        <p className="muted">
+          The recommender is a separate service; its recommendations are not exposed to the console
+          yet.
+        </p>
+      </article>
+      <article aria-label="Points ledger" className="wide">
+        <h2>Points ledger</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Points</th>
+              <th scope="col">Reason</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(ledger.data?.items ?? []).map((e) => (
+              <tr key={e.id}>
+                <td>{new Date(e.createdAt).toLocaleString()}</td>
+                <td>{e.kind}</td>
+                <td>{e.amount}</td>
+                <td>{e.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </article>
+    </div>
+  );
+}
