@@ -7,6 +7,7 @@ import { DropStockStore } from '../reservations/drop-stock.store';
 import { HoldsService } from '../reservations/holds.service';
 import { ReservationsRepository } from '../reservations/reservations.repository';
 import { RaffleService } from '../raffle/raffle.service';
+import type { DropReport } from '../report/drop-report';
 import { DropReportService } from '../report/drop-report.service';
 import { DropJobs } from './drop-jobs';
 import { type DropStatus, canTransition, dueStatus, scheduleInstants } from './drop-state-machine';
@@ -14,6 +15,7 @@ import {
   DropConcurrentChangeError,
   DropNotEditableError,
   DropNotFoundError,
+  DropReportNotReadyError,
   InvalidDropTransitionError,
   invalidDrop,
 } from './drops.errors';
@@ -208,6 +210,13 @@ export class DropsService {
       items: page.items.map((d) => ({ ...d, skus: skus.filter((s) => s.dropId === d.id) })),
       nextCursor: page.nextCursor,
     };
+  }
+
+  /** The after-drop report (written when the drop ends). */
+  async report(brandId: string, dropId: string): Promise<DropReport> {
+    const drop = await this.get(brandId, dropId);
+    if (!drop.report) throw new DropReportNotReadyError(drop.status);
+    return drop.report as DropReport;
   }
 
   // ---- state machine ------------------------------------------------------------------------
