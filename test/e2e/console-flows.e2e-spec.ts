@@ -1,0 +1,257 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Browser } from 'playwright-core';
+import { ReservationsService } from '@app/drops';
+import { createWorkerApp } from '../../apps/worker/src/bootstrap';
+import {
+  type ConsolePage,
+  ensureConsoleBuilt,
+  launchChromium,
+  openConsole,
+  screenshot,
+  signIn,
+} from '../support/console-browser';
+import { insertLiveDrop, insertOrders } from '../support/console-factories';
+import { createCommunity, createPost, joinCommunity } from '../support/community-factories';
+import {
+  type ApiHarness,
+  DEFAULT_PASSWORD,
+  bootApi,
+  registerMember,
+  seedTenant,
+  unique,
+} from '../support/factories';
+
+// Browser flows boot Chromium and both apps: leave headroom on a shared 2-core machine.
+jest.setTimeout(90_000);
+
+/**
+ * The brand console in a real browser (Debian's Chromium via playwright-core) against the real
+ * api and worker: sign in and read the dashboard, approve a held post from the keyboard, watch a
+ * drop's stock fall as another client buys, build a campaign and see its audience preview. Any
+ * console or page error fails the flow; screenshots land in test-artifacts/console/.
+ */
+describe('brand console in the browser (e2e)', () => {
+  let api: ApiHarness;
+  let worker: NestFastifyApplication;
+  let browser: Browser;
+  let baseUrl: string;
+  let tab: ConsolePage | undefined;
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    api = await bootApi({ OUTBOX_POLL_MS: '50' });
+    await api.app.listen(0, '127.0.0.1');
+    baseUrl = (await api.app.getUrl()).replace('[::1]', '127.0.0.1');
+    worker = await createWorkerApp(api.config);
+    await worker.init();
+    browser = await launchChromium();
+  });
+
+  afterEach(async () => {
+    await tab?.context.close();
+    tab = undefined;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.close();
+    await api?.close();
+  });
+
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  it('signs staff in and shows the dashboard KPIs computed from the orders', async () => {
+    const tenant = await seedTenant(api, 'console-dash');
+    const other = await registerMember(api, tenant.slug);
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000);
+    // Member A orders twice, B once: repurchase 50 %, 1.5 orders per customer, AOV $30.
+    await insertOrders(api.db, tenant.brandId, [
+      [tenant.member.id, day(10), 2000],
+      [tenant.member.id, day(5), 4000],
+      [other.id, day(3), 3000],
+    ]);
+
+    tab = await openConsole(browser, baseUrl);
+    const { page } = tab;
+    await signIn(page, tenant.slug, tenant.fixture.owner.email, DEFAULT_PASSWORD);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    const kpi = (label: string) => page.getByRole('group', { name: label });
+    await expect(kpi('Repurchase rate').textContent()).resolves.toContain('50.0 %');
+    await expect(kpi('Purchase frequency').textContent()).resolves.toContain('1.50');
+    await expect(kpi('Average order value').textContent()).resolves.toContain('$30.00');
+    await page.getByRole('img', { name: /Revenue per day: 3 points/ }).waitFor();
+    await screenshot(page, 'dashboard');
+
+    // The session survives a reload (sessionStorage) and the SPA route is served on a deep link.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('approves a held post from the moderation queue with the keyboard (j, a)', async () => {
+    const tenant = await seedTenant(api, 'console-mod');
+    await api
+      .http()
+      .post('/v1/moderation/rules')
+      .set(bearer(tenant.owner.accessToken))
+      .send({ name: 'Links', match: 'regex', pattern: 'https?://', action: 'hold' })
+      .expect(201);
+    const community = await createCommunity(api, tenant.owner.accessToken);
+    await joinCommunity(api, tenant.memberTokens.accessToken, community.id);
+    const first = await createPost(api, tenant.memberTokens.accessToken, community.id, {
+      body: `First link https://example.test/${unique()}`,
+    });
+    const second = await createPost(api, tenant.memberTokens.accessToken, community.id, {
+      body: `Second link https://example.test/${unique()}`,
+    });
+    expect([first.status, second.status]).toEqual(['held', 'held']);
+
+    tab = await openConsole(browser, baseUrl);
+    const { page } = tab;
+    await signIn(page, tenant.slug, tenant.fixture.owner.email, DEFAULT_PASSWORD);
+    await page.getByRole('link', { name: 'Moderation' }).click();
+    const cases = page.getByRole('list', { name: 'Open cases' }).getByRole('listitem');
+    await eventually(
+      () => cases.count(),
+      (n) => n === 2,
+      'two open cases',
+    );
+    await screenshot(page, 'moderation-queue');
+
+    // Oldest first: j moves to the second post, a approves it.
+    await page.keyboard.press('j');
+    await expect(
+      page.getByRole('article', { name: 'Selected case' }).textContent(),
+    ).resolves.toContain('Second link');
+    await page.keyboard.press('a');
+    await page.getByText(/^Approved post by/).waitFor();
+    await eventually(
+      () => cases.count(),
+      (n) => n === 1,
+      'one open case left',
+    );
+
+    const post = async (id: string) =>
+      (await api.http().get(`/v1/posts/${id}`).set(bearer(tenant.owner.accessToken)).expect(200))
+        .body as {
+        status: string;
+      };
+    expect((await post(second.id)).status).toBe('published');
+    expect((await post(first.id)).status).toBe('held');
+    await screenshot(page, 'moderation-approved');
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('shows the drop control room stock falling live as a second client buys', async () => {
+    const tenant = await seedTenant(api, 'console-drop');
+    const dropId = await insertLiveDrop(api.db, tenant.brandId, [
+      { id: 'TEE', stock: 10, perMemberLimit: 3 },
+      { id: 'CAP', stock: 4 },
+    ]);
+
+    tab = await openConsole(browser, baseUrl);
+    const { page } = tab;
+    await signIn(page, tenant.slug, tenant.fixture.owner.email, DEFAULT_PASSWORD);
+    await page.goto(`/console/drops/${dropId}`);
+    await page.getByRole('heading', { name: 'Console drop' }).waitFor();
+    const stock = (sku: string) => page.getByTestId(`stock-${sku}`);
+    await waitForText(() => stock('TEE').textContent(), '10');
+    await waitForText(() => stock('CAP').textContent(), '4');
+    await waitForText(() => page.getByTestId('viewers').textContent(), /^[1-9]\d*$/);
+
+    // A member (the second client) holds 3 tees; the room's push updates the page without reload.
+    await api.app.get(ReservationsService).reserve(tenant.brandId, tenant.member.id, dropId, {
+      skuId: 'TEE',
+      quantity: 3,
+      idempotencyKey: unique(),
+    });
+    await waitForText(() => stock('TEE').textContent(), '7');
+    expect(await stock('CAP').textContent()).toBe('4');
+    await screenshot(page, 'drop-control-room');
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('builds a campaign and shows its audience preview', async () => {
+    const tenant = await seedTenant(api, 'console-camp');
+    await registerMember(api, tenant.slug);
+    await registerMember(api, tenant.slug);
+    const members = (
+      await api.db.pool.query<{ n: number }>(
+        'select count(*)::int as n from members where brand_id = $1',
+        [tenant.brandId],
+      )
+    ).rows[0].n;
+    expect(members).toBe(3);
+
+    tab = await openConsole(browser, baseUrl);
+    const { page } = tab;
+    await signIn(page, tenant.slug, tenant.fixture.owner.email, DEFAULT_PASSWORD);
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    const form = page.getByRole('form', { name: 'New campaign' });
+    await form.getByLabel('Campaign name').fill('Come back');
+    await form.getByLabel('Trigger').selectOption('days_since_last_purchase');
+    await form.getByLabel('Days without a purchase').fill('45');
+    await form.getByLabel('Reward: points per offer').fill('150');
+    await form.getByLabel('Budget (points)').fill('3000');
+    await form.getByLabel('Holdout (%)').fill('20');
+    await form.getByRole('button', { name: 'Create draft and preview' }).click();
+
+    await page.getByRole('heading', { name: 'Come back' }).waitFor();
+    const preview = page.getByRole('article', { name: 'Audience preview' });
+    await waitForText(() => preview.getByTestId('audience-size').textContent(), String(members));
+    // 20 % of 3 members rounds to 1 held out; 2 treated × 150 points.
+    await expect(preview.textContent()).resolves.toContain('2 / 1');
+    await expect(preview.textContent()).resolves.toContain('300 pts');
+    await screenshot(page, 'campaign-preview');
+
+    const list = await api
+      .http()
+      .get('/v1/campaigns')
+      .set(bearer(tenant.owner.accessToken))
+      .expect(200);
+    expect((list.body as { items: unknown[] }).items).toEqual([
+      expect.objectContaining({
+        name: 'Come back',
+        status: 'draft',
+        trigger: { type: 'days_since_last_purchase', days: 45 },
+        reward: { type: 'points', points: 150 },
+        holdoutBp: 2000,
+      }),
+    ]);
+    expect(tab.errors).toEqual([]);
+  });
+});
+
+/** Polls until the value satisfies `ok`. */
+async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (ok(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(last)}`);
+}
+
+/** Polls a text getter until it equals (or matches) the expectation; fails with the last value. */
+async function waitForText(
+  read: () => Promise<string | null>,
+  expected: string | RegExp,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = (await read().catch(() => null))?.trim() ?? null;
+    if (last !== null && (typeof expected === 'string' ? last === expected : expected.test(last)))
+      return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`expected ${String(expected)}, last saw ${JSON.stringify(last)}`);
+}
