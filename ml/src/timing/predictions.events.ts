@@ -35,5 +35,6 @@ export interface PurchaseWindowEnteredPayload {
   nextPurchaseAt: string | null;
   modelVersionId: string;
   algorithm: string;
-  enteredAt: string;
+  /** The occurrence key of the window for consumers (offers: one offer per window). */
+  windowEnteredAt: string;
 }

@@ -79,6 +79,17 @@ describe('PredictionsService (Postgres)', () => {
     expect(p.windowEnteredAt).toEqual(now);
     expect(p.nextPurchaseAt!.getTime()).toBeGreaterThan(now.getTime() - DAY_MS);
     expect(await windowEvents(due)).toBe(1);
+    const [event] = (
+      await ctx.db.db.execute<{ payload: Record<string, unknown> }>(sql`
+        select payload from outbox_messages
+         where brand_id = ${brandId} and topic = 'member.purchase_window_entered'`)
+    ).rows;
+    // The offers engine keys one offer per window on windowEnteredAt.
+    expect(event.payload).toMatchObject({
+      memberId: due,
+      windowEnteredAt: now.toISOString(),
+      modelVersionId: result.modelVersionId,
+    });
 
     const cold = await service.forMember(brandId, lapsed);
     expect(cold.p7).toBeLessThan(0.5);

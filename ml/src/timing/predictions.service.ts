@@ -235,7 +235,7 @@ export class PredictionsService {
             nextPurchaseAt: nextPurchaseAt?.toISOString() ?? null,
             modelVersionId,
             algorithm: state.served,
-            enteredAt: now.toISOString(),
+            windowEnteredAt: now.toISOString(),
           };
           events.push({
             topic: PREDICTIONS_TOPICS.windowEntered,
