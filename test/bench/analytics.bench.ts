@@ -1,0 +1,252 @@
+/**
+ * Dashboard analytics at scale: 100k members and 1M orders (plus ledger, lots, coupons, rewards,
+ * segments, predictions, campaigns and offers, community and drops) generated with set-based SQL
+ * in a throwaway database; then each dashboard query timed against a baseline query in the same
+ * run (a bare count of the window's orders), and GET /v1/analytics/dashboard measured over HTTP
+ * against bare Fastify. Knobs: BENCH_ORDERS, BENCH_MEMBERS, BENCH_REPEAT (runs per query),
+ * BENCH_DURATION (s), BENCH_DASHBOARD_CONNECTIONS, and those in harness.ts.
+ */
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { AnalyticsRepository, AnalyticsService } from '@app/analytics';
+import { DatabaseClient } from '@app/db';
+import {
+  BENCH_PASSWORD,
+  DURATION,
+  type Result,
+  post,
+  report,
+  runBench,
+  summarise,
+  withBenchServers,
+} from './harness';
+
+const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 100_000);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
+const DASHBOARD_CONNECTIONS = Number(process.env.BENCH_DASHBOARD_CONNECTIONS ?? 4);
+
+const DAY = 86_400_000;
+
+async function timed<T>(work: () => Promise<T>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** Runs `work` REPEAT times after one warm-up; returns [median, max] in ms. */
+async function sample(work: () => Promise<unknown>): Promise<[number, number]> {
+  await work();
+  const times: number[] = [];
+  for (let i = 0; i < REPEAT; i += 1) times.push(await timed(work));
+  times.sort((a, b) => a - b);
+  return [times[Math.floor(times.length / 2)], times[times.length - 1]];
+}
+
+/** Two years of history for one brand, written by Postgres itself (no row crosses the wire). */
+async function generate(pg: Client, brandId: string): Promise<void> {
+  const step = async (label: string, text: string, params: unknown[] = []) => {
+    const ms = await timed(() => pg.query(text, params));
+    console.log(`  ${label}: ${(ms / 1000).toFixed(1)} s`);
+  };
+  console.log(`generating ${MEMBERS} members and ${ORDERS} orders…`);
+  await step(
+    'members',
+    `insert into members (brand_id, id, email, referral_code, created_at)
+     select $1, md5('m' || g)::uuid, 'm' || g || '@bench.test', 'R' || lpad(g::text, 8, '0'),
+            now() - interval '800 days'
+       from generate_series(0, $2 - 1) g`,
+    [brandId, MEMBERS],
+  );
+  // Members are skewed (square of a uniform) so some buy often and many rarely: repurchase exists.
+  await step(
+    'orders',
+    `insert into orders (brand_id, external_id, member_id, currency, paid_total_minor, channel, status,
+                         refunded_total_minor, points_awarded, placed_at)
+     select $1, 'o' || g, md5('m' || floor(power(random(), 2) * $3)::int)::uuid, 'USD',
+            500 + floor(random() * 9500)::int, 'online',
+            case when g % 50 = 0 then 'refunded'::order_status else 'paid'::order_status end,
+            case when g % 50 = 0 then 1000 else 0 end, 10,
+            now() - random() * interval '730 days'
+       from generate_series(1, $2) g`,
+    [brandId, ORDERS, MEMBERS],
+  );
+  await step(
+    'ledger entries (earn per order, redeem and expire)',
+    `insert into ledger_entries (brand_id, member_id, kind, amount, reason, source, actor_type, dedupe_key, created_at)
+     select brand_id, member_id, 'earn'::ledger_kind, 10 + (paid_total_minor / 100)::int, 'purchase', 'order'::ledger_source, 'system', 'e' || id, placed_at
+       from orders where brand_id = $1
+     union all
+     select $1, md5('m' || (g % $2))::uuid, case when g % 3 = 0 then 'expire'::ledger_kind else 'redeem'::ledger_kind end,
+            -50, 'bench', 'system'::ledger_source, 'system', 'd' || g, now() - random() * interval '730 days'
+       from generate_series(1, $3) g`,
+    [brandId, MEMBERS, Math.round(ORDERS / 5)],
+  );
+  await step(
+    'point lots (open)',
+    `insert into point_lots (brand_id, member_id, earn_entry_id, points, remaining, earned_at, available_at, expires_at)
+     select $1, md5('m' || g)::uuid, gen_random_uuid(), 500, 250, now() - interval '30 days',
+            now() - interval '30 days', now() + (g % 365) * interval '1 day'
+       from generate_series(0, $2 - 1) g`,
+    [brandId, MEMBERS],
+  );
+  await step(
+    'rewards, redemptions, coupons',
+    `with r as (insert into rewards (brand_id, type, name, cost_points)
+                select $1, 'product', 'Reward ' || g, 100 * g from generate_series(1, 10) g returning id),
+          t as (insert into coupon_templates (brand_id, name, kind, value) values ($1, 'Five off', 'amount_off', 500) returning id),
+          x as (insert into reward_redemptions (brand_id, reward_id, member_id, points, idempotency_key, created_at)
+                select $1, (select id from r order by id offset (g % 10) limit 1), md5('m' || (g % $2))::uuid, 100,
+                       'k' || g, now() - random() * interval '730 days'
+                  from generate_series(1, $3) g)
+     insert into coupons (brand_id, template_id, code, member_id, status, source, issued_at, redeemed_at, discount_minor)
+     select $1, (select id from t), 'C' || g, md5('m' || (g % $2))::uuid,
+            case when g % 3 = 0 then 'redeemed'::coupon_status else 'issued'::coupon_status end, 'campaign',
+            now() - (g % 700) * interval '1 day',
+            case when g % 3 = 0 then now() - (g % 700) * interval '1 day' + interval '2 days' end,
+            case when g % 3 = 0 then 500 end
+       from generate_series(1, $4) g`,
+    [brandId, MEMBERS, Math.round(ORDERS / 50), Math.round(ORDERS / 10)],
+  );
+  await step(
+    'segments and predictions',
+    `with s as (insert into member_segments (brand_id, member_id, rfm_r, rfm_f, rfm_m, lifecycle, value_tier, persona)
+                select $1, md5('m' || g)::uuid, 1 + g % 5, 1 + g % 5, 1 + g % 5,
+                       (array['new','active','at_risk','dormant','churned'])[1 + g % 5]::lifecycle_stage, 'mid', 'unknown'
+                  from generate_series(0, $2 - 1) g)
+     insert into member_predictions (brand_id, member_id, algorithm, p7, p14, p28, p_alive, expected_purchases_12m, clv_12m_minor)
+     select $1, md5('m' || g)::uuid, 'bgnbd', 0.1, 0.2, 0.3, random(), 2, random() * 20000
+       from generate_series(0, $2 - 1) g`,
+    [brandId, MEMBERS],
+  );
+  await step(
+    'campaigns and offers',
+    `with c as (insert into campaigns (brand_id, name, status, trigger, reward, seed)
+                select $1, 'Campaign ' || g, 'active', '{}', '{}', 's' || g from generate_series(1, 5) g returning id)
+     insert into offers (brand_id, campaign_id, member_id, occurrence_key, arm, status, issued_at)
+     select $1, (select id from c order by id offset (g % 5) limit 1), md5('m' || (g % $2))::uuid, 'o' || g,
+            case when g % 10 = 0 then 'holdout'::campaign_arm else 'treatment'::campaign_arm end,
+            case when g % 10 = 0 then 'held_out'::offer_status else 'delivered'::offer_status end,
+            now() - random() * interval '730 days'
+       from generate_series(1, $3) g`,
+    [brandId, MEMBERS, Math.round(ORDERS / 20)],
+  );
+  await step(
+    'community, reviews, drops',
+    `with c as (insert into communities (brand_id, slug, name) values ($1, 'bench', 'Bench') returning id),
+          p as (insert into posts (brand_id, community_id, author_id, body, text_hash, created_at)
+                select $1, (select id from c), md5('m' || (g % $2))::uuid, 'post', 'h', now() - random() * interval '730 days'
+                  from generate_series(1, $3) g),
+          r as (insert into reviews (brand_id, member_id, order_id, line_no, product_id, rating, body, text_hash, created_at)
+                select brand_id, member_id, id, 1, 'P1', 5, 'good', 'h', placed_at + interval '3 days'
+                  from orders where brand_id = $1 and external_id like '%7'),
+          d as (insert into drops (brand_id, title, status, starts_at, ends_at, peak_viewers)
+                select $1, 'Drop ' || g, 'ended', now() - g * interval '20 days', now() - g * interval '20 days' + interval '1 hour', 1000
+                  from generate_series(1, 30) g returning id)
+     insert into drop_skus (brand_id, drop_id, id, product_id, name, price_minor, stock, sold)
+     select $1, d.id, 'S' || g, 'P' || g, 'Sku', 5000, 100, 80 from d, generate_series(1, 3) g`,
+    [brandId, MEMBERS, Math.round(ORDERS / 50)],
+  );
+  await step('analyze', 'analyze');
+}
+
+runBench(() =>
+  withBenchServers(async ({ database, baselineUrl, apiUrl, createBrand }) => {
+    const { brand } = await createBrand();
+    const pg = new Client({ connectionString: database.url });
+    await pg.connect();
+    try {
+      await generate(pg, brand.id);
+    } finally {
+      await pg.end();
+    }
+
+    // Each query of the dashboard, in this process, against the same baseline.
+    const db = new DatabaseClient({ connectionString: database.url, max: 4 });
+    const repo = new AnalyticsRepository(db);
+    const service = new AnalyticsService(repo);
+    const now = new Date();
+    const windows = [
+      { name: '90 days', range: { from: new Date(now.getTime() - 90 * DAY), to: now } },
+      { name: '365 days', range: { from: new Date(now.getTime() - 365 * DAY), to: now } },
+    ];
+    const rows: string[] = [];
+    for (const { name, range } of windows) {
+      const b = brand.id;
+      const queries: [string, () => Promise<unknown>][] = [
+        [
+          'baseline: count(*) of the window’s orders',
+          () =>
+            db.pool.query(
+              'select count(*) from orders where brand_id = $1 and placed_at >= $2 and placed_at < $3',
+              [b, range.from, range.to],
+            ),
+        ],
+        ['orderSummary', () => repo.orderSummary(b, range)],
+        ['dailyOrders', () => repo.dailyOrders(b, range)],
+        ['cohorts', () => repo.cohorts(b, range)],
+        ['activeMembers', () => repo.activeMembers(b, range)],
+        ['points', () => repo.points(b, range)],
+        ['liability', () => repo.liability(b, now)],
+        [
+          'rewardUsage + topRewards',
+          () => Promise.all([repo.rewardUsage(b, range), repo.topRewards(b, range)]),
+        ],
+        ['couponUsage', () => repo.couponUsage(b, range)],
+        ['lifecycle + clv', () => Promise.all([repo.lifecycle(b), repo.clv(b)])],
+        ['campaignArms', () => repo.campaignArms(b, range)],
+        ['community', () => repo.community(b, range)],
+        ['drops', () => repo.drops(b, range)],
+        [
+          'whole dashboard (queries in parallel, pool of 4)',
+          () => service.dashboard(b, range, now),
+        ],
+      ];
+      let baseline = 0;
+      for (const [label, work] of queries) {
+        const [median, max] = await sample(work);
+        if (!baseline) baseline = median;
+        rows.push(
+          `| ${name} | ${label} | ${median.toFixed(1)} | ${max.toFixed(1)} | ×${(median / baseline).toFixed(1)} |`,
+        );
+      }
+    }
+    await db.close();
+    console.log(
+      `\nAnalytics queries, ${ORDERS} orders / ${MEMBERS} members, ${REPEAT} runs each after a warm-up\n`,
+    );
+    console.log('| window | query | median ms | max ms | vs baseline |');
+    console.log('|---|---|---:|---:|---:|');
+    for (const row of rows) console.log(row);
+
+    // The dashboard endpoint over HTTP (default 90-day window), few connections: it is a heavy read.
+    const { accessToken } = await post<{ accessToken: string }>(`${apiUrl}/v1/auth/staff/login`, {
+      brandSlug: 'bench',
+      email: 'owner@bench.test',
+      password: BENCH_PASSWORD,
+    });
+    const http: Result[] = [];
+    for (const [name, url, headers] of [
+      ['bare Fastify /health (baseline)', `${baselineUrl}/health`, {}],
+      [
+        'GET /v1/analytics/dashboard (90 days)',
+        `${apiUrl}/v1/analytics/dashboard`,
+        { authorization: `Bearer ${accessToken}` },
+      ],
+    ] as const) {
+      await autocannon({ url, headers, connections: DASHBOARD_CONNECTIONS, duration: 2 });
+      http.push(
+        summarise(
+          name,
+          await autocannon({
+            url,
+            headers,
+            connections: DASHBOARD_CONNECTIONS,
+            duration: DURATION,
+          }),
+        ),
+      );
+    }
+    report(`Dashboard over HTTP, ${DASHBOARD_CONNECTIONS} connections, ${DURATION} s`, http, 2);
+  }),
+);
