@@ -29,6 +29,8 @@ export interface HoldoutOptions {
   windowDays?: number;
   epochs?: number;
   hidden?: number;
+  learningRate?: number;
+  l2?: number;
   stepDays?: number;
   cutoffs?: number;
   seed?: number;
@@ -136,6 +138,8 @@ export async function evaluateHoldout(
     intervalDays: 7,
     epochs: options.epochs ?? 25,
     hidden: options.hidden ?? 16,
+    learningRate: options.learningRate,
+    l2: options.l2,
     seed: options.seed ?? 7,
     onEpoch: (e, total) => progress?.('hazard', e, total),
   });
