@@ -173,29 +173,20 @@ export class OfferEngine {
         return { outcome: 'suppressed', offerId: row.id, reason };
       };
       // Frequency and contact pressure apply to both arms, so the holdout stays comparable.
-      if (caps.perMember) {
-        const since = new Date(now.getTime() - caps.perMember.days * DAY_MS);
-        const n = await this.offers.countRecent(
-          brandId,
-          occ.memberId,
-          since,
-          { campaignId: campaign.id, excludeId: row.id },
-          tx,
-        );
-        if (n >= caps.perMember.max) return suppress('frequency_cap');
-      }
       const pressure = caps.contactPressure ?? DEFAULT_CONTACT_PRESSURE;
-      const pressureSince = new Date(now.getTime() - pressure.days * DAY_MS);
-      if (
-        (await this.offers.countRecent(
-          brandId,
-          occ.memberId,
-          pressureSince,
-          { excludeId: row.id },
-          tx,
-        )) >= pressure.max
-      )
-        return suppress('contact_pressure');
+      const counts = await this.offers.recentCounts(
+        brandId,
+        occ.memberId,
+        {
+          campaignId: campaign.id,
+          campaignSince: new Date(now.getTime() - (caps.perMember?.days ?? 0) * DAY_MS),
+          anySince: new Date(now.getTime() - pressure.days * DAY_MS),
+          excludeId: row.id,
+        },
+        tx,
+      );
+      if (caps.perMember && counts.campaign >= caps.perMember.max) return suppress('frequency_cap');
+      if (counts.any >= pressure.max) return suppress('contact_pressure');
       if (arm === 'holdout') return { outcome: 'held_out', offerId: row.id };
 
       const fields = await this.offers.memberFields(brandId, occ.memberId, tx);

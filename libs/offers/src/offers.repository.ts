@@ -56,10 +56,12 @@ export class OffersRepository {
     arm: Arm,
     tx: Executor,
   ): Promise<Arm> {
-    await tx
+    const [inserted] = await tx
       .insert(campaignAssignments)
       .values({ brandId, campaignId, memberId, arm })
-      .onConflictDoNothing();
+      .onConflictDoNothing()
+      .returning({ arm: campaignAssignments.arm });
+    if (inserted) return inserted.arm;
     const [row] = await tx
       .select({ arm: campaignAssignments.arm })
       .from(campaignAssignments)
@@ -116,20 +118,24 @@ export class OffersRepository {
       .where(and(eq(offers.brandId, brandId), eq(offers.id, id)));
   }
 
-  /** Non-suppressed offers of the member since `since` (one campaign, or all), excluding one row. */
-  async countRecent(
+  /**
+   * Non-suppressed offers of the member, other than `excludeId`: of this campaign since
+   * `campaignSince`, and of every campaign since `anySince` (frequency cap, contact pressure).
+   */
+  async recentCounts(
     brandId: string,
     memberId: string,
-    since: Date,
-    options: { campaignId?: string; excludeId: string },
+    window: { campaignId: string; campaignSince: Date; anySince: Date; excludeId: string },
     tx: Executor,
-  ): Promise<number> {
-    const result = await tx.execute<{ n: number }>(sql`
-      select count(*)::int as n from offers
-       where brand_id = ${brandId} and member_id = ${memberId} and issued_at > ${since}
-         and status <> 'suppressed' and id <> ${options.excludeId}
-         ${options.campaignId ? sql`and campaign_id = ${options.campaignId}` : sql``}`);
-    return result.rows[0]?.n ?? 0;
+  ): Promise<{ campaign: number; any: number }> {
+    const result = await tx.execute<{ campaign: number; any: number }>(sql`
+      select (count(*) filter (where campaign_id = ${window.campaignId} and issued_at > ${window.campaignSince}))::int as campaign,
+             (count(*) filter (where issued_at > ${window.anySince}))::int as any
+        from offers
+       where brand_id = ${brandId} and member_id = ${memberId} and status <> 'suppressed'
+         and id <> ${window.excludeId}
+         and issued_at > least(${window.campaignSince}::timestamptz, ${window.anySince}::timestamptz)`);
+    return result.rows[0] ?? { campaign: 0, any: 0 };
   }
 
   /** Which paid order of the member this is (1 = first), by placed_at then id. */

@@ -232,7 +232,14 @@ export class SegmentsService {
     return this.repository.countMatching(brandId, audience);
   }
 
-  memberMatches(brandId: string, memberId: string, audience: ResolvedAudience, tx?: Executor) {
+  /** Whether a member of the brand is in the audience (an empty audience is everyone). */
+  async memberMatches(
+    brandId: string,
+    memberId: string,
+    audience: ResolvedAudience,
+    tx?: Executor,
+  ): Promise<boolean> {
+    if (!audience.anyOf && Object.keys(audience.all).length === 0) return true;
     return this.repository.memberMatches(brandId, memberId, audience, tx);
   }
 
