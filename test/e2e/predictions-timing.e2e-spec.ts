@@ -4,7 +4,7 @@ import type { Queue } from 'bull';
 import { QUEUES } from '@app/common';
 import { PREDICTIONS_JOBS } from '@app/ml';
 import { createWorkerApp } from '../../apps/worker/src/bootstrap';
-import { refitJobId } from '../../apps/worker/src/ml/predictions.processor';
+import { PREDICTIONS_REFIT_CRON, refitJobId } from '../../apps/worker/src/ml/predictions.processor';
 import {
   type ApiHarness,
   bootApi,
@@ -112,6 +112,12 @@ describe('next-purchase predictions: orders → worker refit/refresh → staff s
     const queue = worker.get<Queue>(getQueueToken(QUEUES.mlPredictions));
     const firstRefit = await queue.getJob(refitJobId(tenant.brandId, 'first'));
     expect(firstRefit && (await firstRefit.isDelayed())).toBe(true);
+    // The nightly schedule is registered; run it now, as 03:00 UTC would.
+    const schedules = await queue.getRepeatableJobs();
+    expect(schedules.map((j) => [j.name, j.cron])).toContainEqual([
+      PREDICTIONS_JOBS.refitAll,
+      PREDICTIONS_REFIT_CRON,
+    ]);
     await queue.add(PREDICTIONS_JOBS.refitAll, {});
 
     const prediction = await waitFor(
