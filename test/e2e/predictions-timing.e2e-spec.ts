@@ -213,5 +213,14 @@ describe('next-purchase predictions: orders → worker refit/refresh → staff s
       'ml.prediction_not_found',
     );
     expectErrorBody(await staffGet('/v1/predictions/segments/whales'), 400);
+
+    const doc = await api.http().get('/docs-json').expect(200);
+    const paths = (doc.body as { paths: Record<string, unknown> }).paths;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/members/{id}/predictions',
+        '/v1/predictions/segments/{segment}',
+      ]),
+    );
   });
 });
