@@ -22,6 +22,8 @@ export async function createRecommenderApp(config: AppConfig): Promise<NestFasti
           'artefacts. Errors are `{ error: { code, message, details? }, requestId }`.',
       )
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'jwt')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -2,8 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { Gauge } from 'prom-client';
 import { AppConfig, ConfigModule } from '@app/config';
-import { Metrics, loggerOptions } from '@app/common';
+import { Metrics, RedisModule, loggerOptions } from '@app/common';
 import { DbModule } from '@app/db';
+import { OutboxModule } from '@app/outbox';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { TfRuntime } from './tf/tf-runtime';
@@ -18,6 +19,8 @@ export class RecommenderModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config.logLevel, 'recommender')),
         DbModule,
+        RedisModule,
+        OutboxModule,
         RecommendationsHttpModule,
       ],
       controllers: [HealthController, MetricsController],

@@ -23,3 +23,4 @@ export * from './platform/recsys.module';
 export * from './platform/dto/recommendations.query.dto';
 export * from './platform/dto/recommendations.response.dto';
 export * from './platform/dto/model-version.response.dto';
+export * from './platform/recsys-jobs';

@@ -1,0 +1,71 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  type ApiKeyPrincipal,
+  ApiKeyAuth,
+  CurrentPrincipal,
+  ErrorResponseDto,
+  ParseUuidPipe,
+} from '@app/identity';
+import {
+  RecommendationsQueryDto,
+  RecommendationsResponseDto,
+  RecommendationsService,
+  SimilarProductsResponseDto,
+  SimilarQueryDto,
+} from '@app/ml';
+
+@ApiTags('recommendations')
+@Controller('v1')
+export class RecommendationsController {
+  constructor(
+    @Inject(RecommendationsService) private readonly recommendations: RecommendationsService,
+  ) {}
+
+  @Get('members/:id/recommendations')
+  @ApiKeyAuth()
+  @ApiOperation({
+    summary: 'Ranked products for a member, each with a score and a reason (storefront API key)',
+    description:
+      'Blend of collaborative filtering (iALS, folded in from the member’s latest purchases), re-buy and ' +
+      'recent popularity. Filters apply before the list is cut to `limit`. A member without history gets ' +
+      'popular items (`strategy: cold_start`); a brand without a trained model gets popularity and re-buys.',
+  })
+  @ApiOkResponse({ type: RecommendationsResponseDto })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description: 'Unknown member (or another brand’s)',
+  })
+  forMember(
+    @CurrentPrincipal() storefront: ApiKeyPrincipal,
+    @Param('id', ParseUuidPipe) memberId: string,
+    @Query() query: RecommendationsQueryDto,
+  ): Promise<RecommendationsResponseDto> {
+    return this.recommendations.forMember(storefront.brandId, memberId, {
+      limit: query.limit,
+      category: query.category,
+      excludePurchased: query.exclude_purchased,
+      inStockOnly: query.in_stock_only,
+    });
+  }
+
+  @Get('products/:id/similar')
+  @ApiKeyAuth()
+  @ApiOperation({
+    summary:
+      'Products bought by the same members as this one (item-factor cosine; storefront API key)',
+  })
+  @ApiOkResponse({ type: SimilarProductsResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown product' })
+  similar(
+    @CurrentPrincipal() storefront: ApiKeyPrincipal,
+    @Param('id') productId: string,
+    @Query() query: SimilarQueryDto,
+  ): Promise<SimilarProductsResponseDto> {
+    return this.recommendations.similar(storefront.brandId, productId, {
+      limit: query.limit,
+      category: query.category,
+      inStockOnly: query.in_stock_only,
+    });
+  }
+}
