@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Browser } from 'playwright-core';
-import { ReservationsService } from '@app/drops';
+import { io } from 'socket.io-client';
 import { createWorkerApp } from '../../apps/worker/src/bootstrap';
 import {
   type ConsolePage,
@@ -10,7 +10,7 @@ import {
   screenshot,
   signIn,
 } from '../support/console-browser';
-import { insertLiveDrop, insertOrders } from '../support/console-factories';
+import { insertOrders } from '../support/console-factories';
 import { createCommunity, createPost, joinCommunity } from '../support/community-factories';
 import {
   type ApiHarness,
@@ -142,32 +142,95 @@ describe('brand console in the browser (e2e)', () => {
     expect(tab.errors).toEqual([]);
   });
 
-  it('shows the drop control room stock falling live as a second client buys', async () => {
+  it('starts a drop from its control room and shows its stock falling live as a second client buys', async () => {
     const tenant = await seedTenant(api, 'console-drop');
-    const dropId = await insertLiveDrop(api.db, tenant.brandId, [
-      { id: 'TEE', stock: 10, perMemberLimit: 3 },
-      { id: 'CAP', stock: 4 },
-    ]);
+    const now = Date.now();
+    const created = await api
+      .http()
+      .post('/v1/drops')
+      .set(bearer(tenant.owner.accessToken))
+      .send({
+        title: 'Console drop',
+        hostName: 'Host',
+        // Already past its start: once scheduled, the worker's first timed move makes it live.
+        startsAt: new Date(now - 1_000).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+        skus: [
+          {
+            id: 'TEE',
+            productId: 'P-TEE',
+            name: 'Tee',
+            priceMinor: 2500,
+            stock: 10,
+            perMemberLimit: 3,
+          },
+          { id: 'CAP', productId: 'P-CAP', name: 'Cap', priceMinor: 1500, stock: 4 },
+        ],
+      })
+      .expect(201);
+    const dropId = (created.body as { id: string; status: string }).id;
 
     tab = await openConsole(browser, baseUrl);
     const { page } = tab;
     await signIn(page, tenant.slug, tenant.fixture.owner.email, DEFAULT_PASSWORD);
-    await page.goto(`/console/drops/${dropId}`);
+    await page.getByRole('link', { name: 'Drops' }).click();
+    await page.getByRole('link', { name: 'Console drop' }).click();
     await page.getByRole('heading', { name: 'Console drop' }).waitFor();
     const stock = (sku: string) => page.getByTestId(`stock-${sku}`);
+    const status = () => page.getByTestId('drop-status').textContent();
+    await waitForText(status, 'draft');
     await waitForText(() => stock('TEE').textContent(), '10');
     await waitForText(() => stock('CAP').textContent(), '4');
     await waitForText(() => page.getByTestId('viewers').textContent(), /^[1-9]\d*$/);
 
-    // A member (the second client) holds 3 tees; the room's push updates the page without reload.
-    await api.app.get(ReservationsService).reserve(tenant.brandId, tenant.member.id, dropId, {
-      skuId: 'TEE',
-      quantity: 3,
-      idempotencyKey: unique(),
-    });
+    await page.getByRole('button', { name: 'Start (schedule)' }).click();
+    // scheduled → live arrives over the socket (the worker moves it), without a reload.
+    await waitForText(status, 'live', 20_000);
+
+    // A member (the second client) reserves 3 tees over HTTP and chats in the room.
+    await api
+      .http()
+      .post(`/v1/drops/${dropId}/reservations`)
+      .set(bearer(tenant.memberTokens.accessToken))
+      .send({ skuId: 'TEE', quantity: 3, idempotencyKey: `k-${unique()}` })
+      .expect(201);
     await waitForText(() => stock('TEE').textContent(), '7');
     expect(await stock('CAP').textContent()).toBe('4');
-    await screenshot(page, 'drop-control-room');
+
+    const viewer = io(baseUrl, {
+      auth: { token: tenant.memberTokens.accessToken },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        viewer.once('connect_error', reject);
+        viewer.once('session', () => resolve());
+      });
+      expect(await viewer.timeout(10_000).emitWithAck('drop:join', { dropId })).toMatchObject({
+        ok: true,
+      });
+      expect(
+        await viewer
+          .timeout(10_000)
+          .emitWithAck('drop:chat', { dropId, body: 'Is the tee true to size?' }),
+      ).toMatchObject({ ok: true });
+      const chat = page.getByRole('list', { name: 'Chat messages' });
+      await chat.getByText('Is the tee true to size?').waitFor();
+      await screenshot(page, 'drop-control-room');
+
+      // Chat moderation from the room: the message disappears for everyone.
+      const deleted = new Promise((resolve) => viewer.once('drop.chat_deleted', resolve));
+      await chat.getByRole('button', { name: /^Delete message from/ }).click();
+      await deleted;
+      await chat.getByText('No messages yet.').waitFor();
+    } finally {
+      viewer.disconnect();
+    }
+
+    await page.getByRole('button', { name: 'End (cancel) drop' }).click();
+    await waitForText(status, 'cancelled');
     expect(tab.errors).toEqual([]);
   });
 

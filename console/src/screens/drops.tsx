@@ -1,7 +1,8 @@
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { api, errorText, sessions } from '../api';
 import { navigate } from '../router';
+import { useApi } from '../use-api';
 
 interface DropView {
   id: string;
@@ -36,30 +37,70 @@ interface Joined {
 }
 
 export function DropsScreen({ dropId }: { dropId: string | null }) {
-  return dropId ? <ControlRoom dropId={dropId} /> : <DropPicker />;
+  return dropId ? <ControlRoom dropId={dropId} /> : <DropList />;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+interface DropSku {
+  id: string;
+  name: string;
+  stock: number;
+  sold: number;
+  priceMinor: number;
+}
 
-function DropPicker() {
-  const [id, setId] = useState('');
-  function open(e: FormEvent) {
-    e.preventDefault();
-    if (UUID.test(id.trim())) navigate(`/drops/${id.trim()}`);
-  }
+interface Drop extends DropView {
+  skus: DropSku[];
+}
+
+function DropList() {
+  const { data, error } = useApi<{ items: Drop[] }>('/v1/drops?limit=50');
   return (
     <section aria-labelledby="drops-title">
       <h1 id="drops-title">Drops</h1>
-      <p className="muted">
-        Open a drop’s control room by its id (the drop listing lands with the drop-management API).
-      </p>
-      <form className="row" onSubmit={open} aria-label="Open a drop">
-        <label>
-          Drop id
-          <input value={id} onChange={(e) => setId(e.target.value)} placeholder="UUID" />
-        </label>
-        <button type="submit">Open control room</button>
-      </form>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Drop</th>
+            <th scope="col">Status</th>
+            <th scope="col">Starts</th>
+            <th scope="col">Ends</th>
+            <th scope="col">SKUs</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data?.items.length === 0 && (
+            <tr>
+              <td colSpan={5} className="muted">
+                No drops yet.
+              </td>
+            </tr>
+          )}
+          {(data?.items ?? []).map((d) => (
+            <tr key={d.id}>
+              <td>
+                <a
+                  href={`/console/drops/${d.id}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate(`/drops/${d.id}`);
+                  }}
+                >
+                  {d.title}
+                </a>
+              </td>
+              <td>{d.status}</td>
+              <td>{new Date(d.startsAt).toLocaleString()}</td>
+              <td>{new Date(d.endsAt).toLocaleString()}</td>
+              <td>{d.skus.length}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }
@@ -76,6 +117,7 @@ function ControlRoom({ dropId }: { dropId: string }) {
   const [connection, setConnection] = useState('connecting');
   const [failure, setFailure] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  const details = useApi<Drop>(`/v1/drops/${dropId}`);
   const socketRef = useRef<Socket | null>(null);
   const versions = useRef<Record<string, number>>({});
 
@@ -95,7 +137,7 @@ function ControlRoom({ dropId }: { dropId: string }) {
         }));
     };
     socket.on('session', () => {
-      setConnection('live');
+      setConnection('connected');
       void (
         socket.timeout(10_000).emitWithAck('drop:join', { dropId }) as Promise<Ack<Joined>>
       ).then(
@@ -115,6 +157,12 @@ function ControlRoom({ dropId }: { dropId: string }) {
     socket.on('connect_error', () => setConnection('offline'));
     socket.on('drop.stock', (event: { dropId: string; skus: StockLine[] }) => {
       if (event.dropId === dropId) applyStock(event.skus);
+    });
+    socket.on('drop.status_changed', (event: { payload: { dropId: string; to: string } }) => {
+      if (event.payload.dropId !== dropId) return;
+      setJoined((prev) =>
+        prev ? { ...prev, drop: { ...prev.drop, status: event.payload.to } } : prev,
+      );
     });
     socket.on('drop.viewers', (event: { dropId: string; viewers: number }) => {
       if (event.dropId === dropId) setViewers(event.viewers);
@@ -158,6 +206,7 @@ function ControlRoom({ dropId }: { dropId: string }) {
   }
 
   const skus = Object.keys(stock).sort();
+  const skuInfo = Object.fromEntries((details.data?.skus ?? []).map((sku) => [sku.id, sku]));
   return (
     <section aria-labelledby="room-title">
       <h1 id="room-title">{joined ? joined.drop.title : 'Drop control room'}</h1>
@@ -195,7 +244,7 @@ function ControlRoom({ dropId }: { dropId: string }) {
           onClick={() => void control('cancel')}
           disabled={!joined || ['ended', 'cancelled', 'sold_out'].includes(joined.drop.status)}
         >
-          End drop
+          End (cancel) drop
         </button>
       </div>
       <div className="kpis">
@@ -211,13 +260,19 @@ function ControlRoom({ dropId }: { dropId: string }) {
         <thead>
           <tr>
             <th scope="col">SKU</th>
-            <th scope="col">Available</th>
+            <th scope="col">Name</th>
+            <th scope="col">Stock</th>
+            <th scope="col">Sold (paid)</th>
+            <th scope="col">Available now</th>
           </tr>
         </thead>
         <tbody>
           {skus.map((sku) => (
             <tr key={sku}>
               <th scope="row">{sku}</th>
+              <td>{skuInfo[sku]?.name ?? ''}</td>
+              <td>{skuInfo[sku]?.stock ?? ''}</td>
+              <td>{skuInfo[sku]?.sold ?? ''}</td>
               <td data-testid={`stock-${sku}`}>{stock[sku]}</td>
             </tr>
           ))}
