@@ -1,0 +1,172 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DropStockStore, DropsService, ReservationsService } from '@app/drops';
+import { createWorkerApp } from '../../apps/worker/src/bootstrap';
+import { type ApiHarness, bootApi, seedTenant, unique } from '../support/factories';
+import {
+  type Ack,
+  LiveClients,
+  collect,
+  insertLiveDrop,
+  request,
+} from '../support/drops-live-factories';
+import { insertMember } from '../support/moderation-factories';
+import { waitFor } from '../support/outbox-testing';
+
+interface StockEvent {
+  dropId: string;
+  skus: { skuId: string; available: number; version: number }[];
+  at: string;
+}
+
+interface StatusEvent {
+  topic: string;
+  payload: { dropId: string; from: string; to: string; at: string; startsAt: string };
+}
+
+/** Live stock and status changes reaching real socket.io clients of the room. */
+describe('drop live room: stock and state (e2e)', () => {
+  let api: ApiHarness;
+  let worker: NestFastifyApplication;
+  let clients: LiveClients;
+
+  beforeAll(async () => {
+    api = await bootApi({ OUTBOX_POLL_MS: '50' });
+    await api.app.listen(0, '127.0.0.1');
+    worker = await createWorkerApp(api.config);
+    await worker.listen(0, '127.0.0.1');
+    clients = new LiveClients(api);
+  });
+
+  afterAll(async () => {
+    clients?.closeAll();
+    await worker?.close();
+    await api?.close();
+  });
+
+  it('a burst of reservations reaches the room as few coalesced pushes, in version order, ending on the exact stock', async () => {
+    const tenant = await seedTenant(api, 'live-stock');
+    const drop = await insertLiveDrop(api.db, tenant.brandId, {
+      skus: [
+        { id: 'HOT', stock: 200 },
+        { id: 'COLD', stock: 5 },
+      ],
+    });
+    const viewer = await clients.connect(tenant.memberTokens.accessToken);
+    const ack = await request<Ack>(viewer, 'drop:join', { dropId: drop.id });
+    const joinedVersion = (ack.stock as StockEvent['skus']).find((s) => s.skuId === 'HOT')!;
+    expect(joinedVersion.available).toBe(200);
+    const pushes = collect<StockEvent>(viewer, 'drop.stock');
+
+    const buyers = await Promise.all(
+      Array.from({ length: 60 }, () => insertMember(api.db, tenant.brandId)),
+    );
+    const reservations = api.app.get(ReservationsService);
+    // Six waves of 10 concurrent reservations, 60 ms apart: about 400 ms of sale.
+    const started = Date.now();
+    const results: Awaited<ReturnType<ReservationsService['reserve']>>[] = [];
+    for (let wave = 0; wave < 6; wave += 1) {
+      results.push(
+        ...(await Promise.all(
+          buyers.slice(wave * 10, wave * 10 + 10).map((memberId) =>
+            reservations.reserve(tenant.brandId, memberId, drop.id, {
+              skuId: 'HOT',
+              quantity: 1,
+              idempotencyKey: unique(),
+            }),
+          ),
+        )),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    const elapsed = Date.now() - started;
+    expect(results).toHaveLength(60);
+
+    await waitFor('the final stock on the socket', () =>
+      pushes.find((p) => p.skus.find((s) => s.skuId === 'HOT')?.available === 140),
+    );
+    // Settled: no push for 400 ms (a change may still be in its window when 140 first shows).
+    for (let seen = -1; seen !== pushes.length;) {
+      seen = pushes.length;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+    const last = pushes[pushes.length - 1];
+    expect(last.skus.find((s) => s.skuId === 'HOT')).toMatchObject({ available: 140 });
+    // Coalesced: at most one push per 100 ms window of the burst (+ the first and the trailing one).
+    expect(pushes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2);
+    expect(pushes.length).toBeLessThan(60);
+    expect(pushes.length).toBeGreaterThan(1); // the stock fell live, not only at the end
+    const versions = pushes.map((p) => p.skus.find((s) => s.skuId === 'HOT')!.version);
+    expect(versions[0]).toBeGreaterThan(joinedVersion.version);
+    for (let i = 1; i < versions.length; i += 1)
+      expect(versions[i]).toBeGreaterThan(versions[i - 1]);
+    const available = pushes.map((p) => p.skus.find((s) => s.skuId === 'HOT')!.available);
+    for (let i = 1; i < available.length; i += 1)
+      expect(available[i]).toBeLessThanOrEqual(available[i - 1]);
+    expect(last).toMatchObject({ dropId: drop.id, at: expect.any(String) });
+    expect(last.skus.find((s) => s.skuId === 'COLD')).toMatchObject({ available: 5 });
+    // The push is the store's truth.
+    const snapshot = await api.app.get(DropStockStore).snapshot(tenant.brandId, drop.id);
+    expect(snapshot.find((s) => s.skuId === 'HOT')).toMatchObject({ available: 140, held: 60 });
+
+    // A release (cancel) is pushed too, with a higher version.
+    await reservations.cancel(tenant.brandId, buyers[0], results[0].reservation.id);
+    await waitFor('the released unit on the socket', () =>
+      pushes.find((p) => p.skus.find((s) => s.skuId === 'HOT')?.available === 141),
+    );
+  });
+
+  it('status changes reach the room with the schedule; the join ack carries the countdown', async () => {
+    const tenant = await seedTenant(api, 'live-state');
+    const drops = api.app.get(DropsService);
+    const startsAt = new Date(Date.now() + 60_000);
+    const endsAt = new Date(Date.now() + 3_600_000);
+    const created = await drops.create(
+      { brandId: tenant.brandId, id: tenant.fixture.owner.id },
+      {
+        title: 'Countdown drop',
+        startsAt,
+        endsAt,
+        skus: [{ id: 'S1', productId: 'P1', name: 'Sneaker', priceMinor: 9900, stock: 10 }],
+      },
+    );
+    const host = await clients.connect(tenant.owner.accessToken);
+    expect(await request(host, 'drop:join', { dropId: created.id })).toMatchObject({
+      ok: true,
+      drop: { status: 'draft' },
+    });
+    const changes = collect<StatusEvent>(host, 'drop.status_changed');
+
+    await drops.schedule({ brandId: tenant.brandId, id: tenant.fixture.owner.id }, created.id);
+    const member = await clients.connect(tenant.memberTokens.accessToken);
+    const ack = await request<Ack>(member, 'drop:join', { dropId: created.id });
+    expect(ack).toMatchObject({
+      ok: true,
+      drop: { status: 'scheduled', startsAt: startsAt.toISOString() },
+    });
+    const countdown = Date.parse(startsAt.toISOString()) - Date.parse(ack.serverTime as string);
+    expect(countdown).toBeGreaterThan(55_000);
+    expect(countdown).toBeLessThanOrEqual(60_000);
+    const memberChanges = collect<StatusEvent>(member, 'drop.status_changed');
+
+    await drops.advance(tenant.brandId, created.id, new Date(startsAt.getTime() + 1));
+    for (const socket of [changes, memberChanges])
+      await waitFor('scheduled → live on the room', () =>
+        socket.find((c) => c.payload.to === 'live'),
+      );
+    await drops.advance(tenant.brandId, created.id, new Date(endsAt.getTime() + 1));
+    for (const socket of [changes, memberChanges])
+      await waitFor('live → ended on the room', () => socket.find((c) => c.payload.to === 'ended'));
+    expect(changes.map((c) => [c.payload.from, c.payload.to])).toEqual([
+      ['draft', 'scheduled'],
+      ['scheduled', 'live'],
+      ['live', 'ended'],
+    ]);
+    // (The member may also see `scheduled` if it joined before that push arrived.)
+    expect(memberChanges.map((c) => c.payload.to).slice(-2)).toEqual(['live', 'ended']);
+    expect(changes[1].payload).toMatchObject({
+      dropId: created.id,
+      startsAt: startsAt.toISOString(),
+      at: expect.any(String),
+    });
+  });
+});
