@@ -31,6 +31,11 @@ export interface SegmentDefinition {
     pAliveMax?: number;
     clv12mMinMinor?: number;
   };
+  /**
+   * Tag rule: every recompute of the brand tags the segment's members with this tag (source
+   * `rule:<segment id>`) and removes it from those who left. Staff tags are never touched.
+   */
+  applyTag?: string;
 }
 
 /** Audiences of campaigns: a definition plus named segments (member of any of them). */
@@ -106,7 +111,7 @@ const KNOWN = new Set([
 
 function parseInto(raw: Record<string, unknown>, problems: Problems, allowSegments: boolean) {
   for (const key of Object.keys(raw))
-    if (!KNOWN.has(key) && !(allowSegments && key === 'segmentIds'))
+    if (!KNOWN.has(key) && !(allowSegments ? key === 'segmentIds' : key === 'applyTag'))
       (problems[key] ??= []).push('is not a segment condition');
   const def: AudienceDefinition = {
     lifecycle: list(raw.lifecycle, 'lifecycle', problems, (v) =>
@@ -129,6 +134,13 @@ function parseInto(raw: Record<string, unknown>, problems: Problems, allowSegmen
   };
   if (allowSegments)
     def.segmentIds = list(raw.segmentIds, 'segmentIds', problems, (v) => UUID.test(v));
+  else if (raw.applyTag !== undefined) {
+    if (typeof raw.applyTag !== 'string' || !isTag(raw.applyTag))
+      (problems.applyTag ??= []).push('must be a tag');
+    else if (def.tags?.includes(raw.applyTag))
+      (problems.applyTag ??= []).push('cannot be one of the tags the segment requires');
+    else def.applyTag = raw.applyTag;
+  }
   if (raw.prediction !== undefined) {
     const p = raw.prediction as Record<string, unknown>;
     if (typeof p !== 'object' || p === null) (problems.prediction ??= []).push('must be an object');

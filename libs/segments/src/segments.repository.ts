@@ -35,6 +35,8 @@ export interface RecomputeOutcome {
   members: number;
   written: number;
   changes: LifecycleChange[];
+  /** Tags added / removed by tag rules (full runs only). */
+  ruleTags?: { added: number; removed: number };
 }
 
 /** Cut points of the last full run, for placing one member between runs. */
@@ -347,6 +349,39 @@ export class SegmentsRepository {
   }
 
   // --- tags ---
+
+  /**
+   * Applies a tag rule set-based: members matching `definition` get `tag` (source
+   * `rule:<segmentId>`), members tagged by this rule who no longer match lose it. Returns the
+   * numbers added and removed.
+   */
+  async applyTagRule(
+    brandId: string,
+    rule: { segmentId: string; tag: string; definition: SegmentDefinition },
+    tx: Executor,
+  ): Promise<{ added: number; removed: number }> {
+    const source = `rule:${rule.segmentId}`;
+    const condition = this.definitionCondition(brandId, rule.definition);
+    const added = await tx.execute(sql`
+      insert into member_tags (brand_id, member_id, tag, source)
+      select ${brandId}, m.id, ${rule.tag}, ${source} from members m
+       where m.brand_id = ${brandId} and ${condition}
+      on conflict do nothing`);
+    const removed = await tx.execute(sql`
+      delete from member_tags t
+       where t.brand_id = ${brandId} and t.tag = ${rule.tag} and t.source = ${source}
+         and not exists (select 1 from members m
+                          where m.brand_id = ${brandId} and m.id = t.member_id and ${condition})`);
+    return { added: added.rowCount ?? 0, removed: removed.rowCount ?? 0 };
+  }
+
+  /** Named segments that carry a tag rule. */
+  tagRules(brandId: string, tx?: Executor): Promise<NamedSegment[]> {
+    return this.ex(tx)
+      .select()
+      .from(segments)
+      .where(and(eq(segments.brandId, brandId), sql`${segments.definition} ? 'applyTag'`));
+  }
 
   async putTag(
     brandId: string,

@@ -205,4 +205,36 @@ describe('segments recompute (integration)', () => {
     await segments.deleteTag(brandId, vip, 'vip');
     expect((await segments.getSegment(brandId, segment.id)).size).toBe(0);
   });
+
+  it('tag rules: a segment with applyTag tags its members on each recompute and untags leavers', async () => {
+    const { brandId } = await seedMarketingBrand(moduleRef);
+    const lapsed = await seedMarketingMember(moduleRef, brandId);
+    const loyal = await seedMarketingMember(moduleRef, brandId);
+    await insertOrder(ctx.db, brandId, lapsed, { daysAgo: 100 });
+    await insertOrder(ctx.db, brandId, loyal, { daysAgo: 5 });
+    await segments.putTag(brandId, loyal, 'lapsed'); // a staff tag the rule must not remove
+    await segments.createSegment(brandId, {
+      name: 'Lapsed buyers',
+      definition: { lifecycle: ['dormant'], minOrders: 1, applyTag: 'lapsed' },
+    });
+    const tags = async () =>
+      (
+        await ctx.db.pool.query<{ member_id: string; source: string }>(
+          `select member_id, source from member_tags where brand_id = $1 and tag = 'lapsed' order by source`,
+          [brandId],
+        )
+      ).rows;
+    expect((await segments.recomputeBrand(brandId)).ruleTags).toEqual({ added: 1, removed: 0 });
+    expect(await tags()).toEqual([
+      expect.objectContaining({ member_id: lapsed, source: expect.stringMatching(/^rule:/) }),
+      { member_id: loyal, source: 'staff' },
+    ]);
+    expect((await segments.recomputeBrand(brandId)).ruleTags).toEqual({ added: 0, removed: 0 });
+    await insertOrder(ctx.db, brandId, lapsed, { daysAgo: 0 });
+    expect((await segments.recomputeBrand(brandId)).ruleTags).toEqual({ added: 0, removed: 1 });
+    expect(await tags()).toEqual([{ member_id: loyal, source: 'staff' }]);
+    await expect(
+      segments.createSegment(brandId, { name: 'x', definition: { tags: ['a'], applyTag: 'a' } }),
+    ).rejects.toThrow('Invalid definition');
+  });
 });

@@ -66,7 +66,20 @@ export class SegmentsService {
       await this.repository.lockBrand(brandId, 'full', tx);
       const result = await this.repository.recomputeAll(brandId, policy, asOf, tx);
       await this.publishChanges(brandId, result, asOf, tx);
-      return result;
+      // Tag rules after the attributes they may depend on.
+      const ruleTags = { added: 0, removed: 0 };
+      for (const segment of await this.repository.tagRules(brandId, tx)) {
+        const definition = parseSegmentDefinition(segment.definition);
+        if (!definition.applyTag) continue;
+        const applied = await this.repository.applyTagRule(
+          brandId,
+          { segmentId: segment.id, tag: definition.applyTag, definition },
+          tx,
+        );
+        ruleTags.added += applied.added;
+        ruleTags.removed += applied.removed;
+      }
+      return { ...result, ruleTags };
     });
     this.cuts.delete(brandId);
     return outcome;
@@ -144,11 +157,11 @@ export class SegmentsService {
       });
   }
 
-  /** Idempotent: true when the tag was added now. `source` is `staff` or `rule:<name>`. */
-  async putTag(brandId: string, memberId: string, tag: string, source = 'staff'): Promise<boolean> {
+  /** Idempotent: true when the tag was added now (a rule's tag on the member counts as present). */
+  async putTag(brandId: string, memberId: string, tag: string): Promise<boolean> {
     this.assertTag(tag);
     await this.members.getById(brandId, memberId);
-    return this.repository.putTag(brandId, memberId, tag, source);
+    return this.repository.putTag(brandId, memberId, tag, 'staff');
   }
 
   async deleteTag(brandId: string, memberId: string, tag: string): Promise<void> {

@@ -13,7 +13,7 @@ import { PageQueryDto } from '@app/common';
 import { LIFECYCLE_STAGES, PERSONAS, VALUE_TIERS } from '../lifecycle-policy';
 
 const DEFINITION_DOC =
-  'Conditions (all must hold; lists match any value): lifecycle[], valueTiers[], personas[], recency/frequency/monetary {min,max} (0–5), minOrders, maxOrders, tags[], tierIds[], communityIds[], prediction {p7Min,p28Min,pAliveMin,pAliveMax,clv12mMinMinor}';
+  'Conditions (all must hold; lists match any value): lifecycle[], valueTiers[], personas[], recency/frequency/monetary {min,max} (0–5), minOrders, maxOrders, tags[], tierIds[], communityIds[], prediction {p7Min,p28Min,pAliveMin,pAliveMax,clv12mMinMinor}; applyTag (tag rule: members are tagged on each recompute)';
 
 export class CreateSegmentRequestDto {
   @ApiProperty({ maxLength: 120 })
