@@ -88,11 +88,14 @@ export function evaluateBlends(
   return accumulators.map((a) => a.result());
 }
 
-/** The weight vectors tried on validation (cf, re-buy, popularity). */
-export function blendGrid(): BlendWeights[] {
-  const grid: BlendWeights[] = [];
+/**
+ * The weight vectors tried on validation (cf, re-buy, popularity), the incumbent first: a
+ * weighting replaces it only when strictly better, so ties on small data keep the default.
+ */
+export function blendGrid(incumbent?: BlendWeights): BlendWeights[] {
+  const grid: BlendWeights[] = incumbent ? [incumbent] : [];
   for (const cf of [0, 0.5, 1])
-    for (const rebuy of [0, 0.5, 1, 2, 4])
+    for (const rebuy of [0, 0.5, 1, 2])
       for (const popularity of [0, 0.1, 0.25, 0.5, 1])
         if (cf + rebuy + popularity > 0) grid.push({ cf, rebuy, popularity });
   return grid;
@@ -152,7 +155,7 @@ export function runEvaluation(
 ): EvaluationResult {
   const validation = applySplit(split.train, validationSpec);
   const validationTruth = testTruth(validation, options.excludeRepeats);
-  const grid = blendGrid();
+  const grid = blendGrid(base.weights);
   let best = { weights: base.weights, ndcg: -1, halfLifeDays: base.halfLifeDays };
   for (const halfLifeDays of options.halfLives ?? [base.halfLifeDays]) {
     const params = { ...base, halfLifeDays };

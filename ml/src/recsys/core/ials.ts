@@ -19,8 +19,9 @@ export interface IalsParams {
 
 export const DEFAULT_IALS_PARAMS: IalsParams = {
   factors: 32,
-  regularization: 0.1,
-  alpha: 10,
+  // Tuned on Complete Journey (BENCHMARKS.md): sparse baskets want strong shrinkage.
+  regularization: 5,
+  alpha: 5,
   iterations: 10,
   solver: 'cholesky',
   cgSteps: 3,

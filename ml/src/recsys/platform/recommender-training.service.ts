@@ -84,7 +84,7 @@ export class RecommenderTrainingService {
     };
     if (validation.train.length && truth.size) {
       const trained = trainRecommender(validation.train, categories, base, kernels);
-      const grid = blendGrid();
+      const grid = blendGrid(base.weights);
       const results = evaluateBlends(trained, truth, grid, {
         excludeRepeats: false,
         kernels,
