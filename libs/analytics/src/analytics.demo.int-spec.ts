@@ -1,4 +1,5 @@
 import { Test, type TestingModule } from '@nestjs/testing';
+import { RedisModule } from '@app/common';
 import { ConfigModule } from '@app/config';
 import { DbModule } from '@app/db';
 import { seedDemo } from '@app/demo';
@@ -20,7 +21,7 @@ describe('AnalyticsService.dashboard on the Complete Journey demo (integration, 
     ctx = await createTestContext();
     const seeded = await seedDemo({ db: ctx.db, config: ctx.config });
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(ctx.config), DbModule, AnalyticsModule],
+      imports: [ConfigModule.forRoot(ctx.config), DbModule, RedisModule, AnalyticsModule],
     }).compile();
     const [row] = (
       await ctx.db.pool.query<{

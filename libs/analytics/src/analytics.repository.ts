@@ -135,7 +135,9 @@ export class AnalyticsRepository {
 
   /**
    * Cohorts by the month of a member's first order ever (UTC), for first orders inside the window:
-   * how many of them ordered again before the end of the window.
+   * how many of them ordered again before the end of the window. A member whose first order is in
+   * the window has all their orders before its end inside it, so only the window's orders are
+   * read, plus one index probe per member for an earlier order.
    */
   cohorts(brandId: string, range: DateRange, tx?: Executor): Promise<CohortRow[]> {
     return this.rows<CohortRow>(
@@ -145,28 +147,41 @@ export class AnalyticsRepository {
              count(*) filter (where n >= 2)::int as "repeaters"
         from (select member_id, min(placed_at) as first_at, count(*) as n
                 from orders
-               where brand_id = ${brandId} and placed_at < ${range.to} and status <> 'refunded'
+               where brand_id = ${brandId} and placed_at >= ${range.from} and placed_at < ${range.to}
+                 and status <> 'refunded'
                group by member_id) m
-       where first_at >= ${range.from}
+       where not exists (select 1 from orders p
+                          where p.brand_id = ${brandId} and p.member_id = m.member_id
+                            and p.placed_at < ${range.from} and p.status <> 'refunded')
        group by 1 order by 1`,
       tx,
     );
   }
 
-  /** Members who ordered or moved points (other than by expiry) in the window. */
-  async activeMembers(brandId: string, range: DateRange, tx?: Executor): Promise<number> {
-    const row = await this.one<{ n: number }>(
+  /**
+   * Points earned / redeemed / expired in the window, and the members active in it (ordered, or
+   * moved points other than by expiry): one pass over the window's ledger entries serves both.
+   */
+  pointsAndActivity(
+    brandId: string,
+    range: DateRange,
+    tx?: Executor,
+  ): Promise<PointsRow & { active: number }> {
+    return this.one<PointsRow & { active: number }>(
       sql`
-      select count(*)::int as n from (
-        select member_id from orders
-         where brand_id = ${brandId} and placed_at >= ${range.from} and placed_at < ${range.to}
-        union
-        select member_id from ledger_entries
-         where brand_id = ${brandId} and created_at >= ${range.from} and created_at < ${range.to}
-           and kind <> 'expire') a`,
+      with l as materialized (
+        select member_id, kind, amount from ledger_entries
+         where brand_id = ${brandId} and created_at >= ${range.from} and created_at < ${range.to})
+      select coalesce((select sum(amount) from l where kind = 'earn'), 0)::float8 as "earned",
+             coalesce((select -sum(amount) from l where kind = 'redeem'), 0)::float8 as "redeemed",
+             coalesce((select -sum(amount) from l where kind = 'expire'), 0)::float8 as "expired",
+             (select count(*) from (
+                select member_id from orders
+                 where brand_id = ${brandId} and placed_at >= ${range.from} and placed_at < ${range.to}
+                union
+                select member_id from l where kind <> 'expire') a)::int as "active"`,
       tx,
     );
-    return row.n;
   }
 
   async memberCount(brandId: string, tx?: Executor): Promise<number> {
@@ -175,18 +190,6 @@ export class AnalyticsRepository {
       tx,
     );
     return row.n;
-  }
-
-  points(brandId: string, range: DateRange, tx?: Executor): Promise<PointsRow> {
-    return this.one<PointsRow>(
-      sql`
-      select coalesce(sum(amount) filter (where kind = 'earn'), 0)::float8 as "earned",
-             coalesce(-sum(amount) filter (where kind = 'redeem'), 0)::float8 as "redeemed",
-             coalesce(-sum(amount) filter (where kind = 'expire'), 0)::float8 as "expired"
-        from ledger_entries
-       where brand_id = ${brandId} and created_at >= ${range.from} and created_at < ${range.to}`,
-      tx,
-    );
   }
 
   /** Points still owed at `now` (open lots not past expiry) and the programme's point value. */

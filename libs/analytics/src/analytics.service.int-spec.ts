@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { RedisModule } from '@app/common';
 import { ConfigModule } from '@app/config';
 import { DbModule } from '@app/db';
 import { createTestContext, type TestContext } from '@app/testing';
@@ -64,7 +65,7 @@ describe('AnalyticsService.dashboard (integration, hand-computed fixture)', () =
   beforeAll(async () => {
     ctx = await createTestContext();
     moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(ctx.config), DbModule, AnalyticsModule],
+      imports: [ConfigModule.forRoot(ctx.config), DbModule, RedisModule, AnalyticsModule],
     }).compile();
     service = moduleRef.get(AnalyticsService);
 

@@ -107,9 +107,8 @@ export class AnalyticsService {
       summary,
       daily,
       cohorts,
-      active,
+      activity,
       total,
-      points,
       liability,
       rewards,
       topRewards,
@@ -123,9 +122,8 @@ export class AnalyticsService {
       this.repo.orderSummary(brandId, range),
       this.repo.dailyOrders(brandId, range),
       this.repo.cohorts(brandId, range),
-      this.repo.activeMembers(brandId, range),
+      this.repo.pointsAndActivity(brandId, range),
       this.repo.memberCount(brandId),
-      this.repo.points(brandId, range),
       this.repo.liability(brandId, now),
       this.repo.rewardUsage(brandId, range),
       this.repo.topRewards(brandId, range),
@@ -140,7 +138,7 @@ export class AnalyticsService {
     const segmented = lifecycle.reduce((sum, row) => sum + row.members, 0);
     return {
       range: { from: range.from.toISOString(), to: range.to.toISOString() },
-      members: { total, active },
+      members: { total, active: activity.active },
       orders: {
         ...summary,
         repurchaseRate: round4(ratio(summary.repeatCustomers, summary.customers)),
@@ -164,8 +162,10 @@ export class AnalyticsService {
         churnRate: round4(ratio(stages.churned ?? 0, segmented)),
       },
       points: {
-        ...points,
-        redemptionRate: round4(ratio(points.redeemed, points.earned)),
+        earned: activity.earned,
+        redeemed: activity.redeemed,
+        expired: activity.expired,
+        redemptionRate: round4(ratio(activity.redeemed, activity.earned)),
         liabilityPoints: liability.points,
         // point_value_micros is the cost of one point in minor units × 10,000.
         liabilityMinor: Math.round((liability.points * liability.pointValueMicros) / 10_000),
