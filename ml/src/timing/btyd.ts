@@ -1,5 +1,5 @@
 import { hyp2f1, logAddExp, logGamma } from './special';
-import { type MultiStartOptions, minimizeMultiStart } from './nelder-mead';
+import { LOG_BOUNDS, type MultiStartOptions, minimizeMultiStart } from './nelder-mead';
 
 /**
  * One customer's calibration summary in the BTYD convention: `frequency` x = repeat purchases
@@ -234,7 +234,7 @@ export function fitBtyd(
     [L(0.25), L(meanT / 10), L(0.8), L(2.5)],
     [L(2), L(meanT * 3), L(0.3), L(6)],
   ];
-  const best = minimizeMultiStart(objective, starts, options);
+  const best = minimizeMultiStart(objective, starts, { bounds: LOG_BOUNDS, ...options });
   return {
     algorithm: model.algorithm,
     params: fromLog(best.x),

@@ -1,5 +1,5 @@
 import { logGamma } from './special';
-import { type MultiStartOptions, minimizeMultiStart } from './nelder-mead';
+import { LOG_BOUNDS, type MultiStartOptions, minimizeMultiStart } from './nelder-mead';
 
 /**
  * Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV"; Colombo & Jiang 1999): each
@@ -99,7 +99,7 @@ export function fitGammaGamma(
     [L(5), L(3), L(mean / 2)],
     [L(0.5), L(5), L(mean * 4)],
   ];
-  const best = minimizeMultiStart(objective, starts, options);
+  const best = minimizeMultiStart(objective, starts, { bounds: LOG_BOUNDS, ...options });
   return {
     params: fromLog(best.x),
     logLikelihood: -best.fx * rows.length,

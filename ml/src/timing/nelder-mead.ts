@@ -6,6 +6,12 @@ export interface NelderMeadOptions {
   tolerance?: number;
   /** Initial simplex step along each axis. */
   step?: number;
+  /**
+   * Box on every coordinate: outside it the objective counts as +∞. On log-parameters this keeps a
+   * likelihood that keeps improving towards a degenerate limit (e.g. Gamma-Gamma's q, γ → ∞ when
+   * customers do not differ in spend) from wandering until the iteration cap.
+   */
+  bounds?: [number, number];
 }
 
 export interface NelderMeadResult {
@@ -21,7 +27,7 @@ export function nelderMead(
   options: NelderMeadOptions = {},
 ): NelderMeadResult {
   const n = start.length;
-  const maxIterations = options.maxIterations ?? 2000 * n;
+  const maxIterations = options.maxIterations ?? 500 * n;
   const tolerance = options.tolerance ?? 1e-10;
   const step = options.step ?? 0.5;
   const alpha = 1;
@@ -29,7 +35,9 @@ export function nelderMead(
   const gamma = 0.75 - 1 / (2 * n);
   const delta = 1 - 1 / n;
   // A NaN or infinite objective (parameters out of the model's domain) counts as worse than anything.
+  const [lo, hi] = options.bounds ?? [-Infinity, Infinity];
   const value = (x: number[]) => {
+    if (x.some((xi) => xi < lo || xi > hi)) return Number.POSITIVE_INFINITY;
     const v = f(x);
     return Number.isFinite(v) ? v : Number.POSITIVE_INFINITY;
   };
@@ -90,6 +98,9 @@ export function nelderMead(
   simplex.sort((u, v) => u.fx - v.fx);
   return { x: simplex[0].x, fx: simplex[0].fx, iterations, converged };
 }
+
+/** Log-parameter box of the BTYD fits: e^±12 spans any sane rate, shape or time scale. */
+export const LOG_BOUNDS: [number, number] = [-12, 12];
 
 export interface MultiStartOptions extends NelderMeadOptions {
   /** Called after each start (progress bars). */
