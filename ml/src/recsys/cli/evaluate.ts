@@ -88,7 +88,7 @@ async function main(): Promise<void> {
         excludeRepeats,
         kernels,
         step: progressSteps(),
-        halfLives: [30, 90, 365],
+        halfLives: [30, 180, 0],
       },
     );
     runs.push(run);

@@ -46,7 +46,7 @@ export function renderMarkdown(input: ReportInput): string {
       '',
       `Test users: ${run.testUsers}. Tuned on ${run.validation.split} inside the training part ` +
         `(${run.validation.tried} settings; best validation NDCG@10 ${fmt(run.validation.bestNdcg10)}, ` +
-        `half-life ${run.validation.halfLifeDays} d). Training on ${run.trainInteractions} interactions took ` +
+        `half-life ${run.validation.halfLifeDays ? `${run.validation.halfLifeDays} d` : 'none'}). Training on ${run.trainInteractions} interactions took ` +
         `${(run.trainMs / 1000).toFixed(1)} s (iALS k=${run.params.ials.factors}, ${run.params.ials.iterations} iterations).`,
       '',
       markdownTable(run),
