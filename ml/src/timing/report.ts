@@ -66,7 +66,7 @@ export function textReport(e: HoldoutEvaluation): string {
   for (const name of WINDOW_MODELS) {
     const s = e.classification[name];
     lines.push(
-      `  ${LABELS[name].padEnd(13)} AUC ${f(s.auc)}  Brier ${f(s.brier, 4)}  log-loss ${f(s.logLoss, 4)}`,
+      `  ${LABELS[name].padEnd(13)} AUC ${f(s.auc)}  Brier ${f(s.brier, 5)}  log-loss ${f(s.logLoss, 4)}`,
     );
   }
   const positives = e.classification.bgnbd.positives;
@@ -81,7 +81,7 @@ export function textReport(e: HoldoutEvaluation): string {
 export function markdownReport(e: HoldoutEvaluation, command: string): string {
   const rows = WINDOW_MODELS.map((name) => {
     const s = e.classification[name];
-    return `| ${LABELS[name]} | ${f(s.auc)} | ${f(s.brier, 4)} | ${f(s.logLoss, 4)} |`;
+    return `| ${LABELS[name]} | ${f(s.auc)} | ${f(s.brier, 5)} | ${f(s.logLoss, 4)} |`;
   });
   const bg = e.fits.bgnbd;
   return [
@@ -220,7 +220,7 @@ export function htmlReport(e: HoldoutEvaluation, title: string): string {
   );
   const rows = WINDOW_MODELS.map((name) => {
     const s = e.classification[name];
-    return `<tr><td>${LABELS[name]}</td><td>${f(s.auc)}</td><td>${f(s.brier, 4)}</td><td>${f(s.logLoss, 4)}</td></tr>`;
+    return `<tr><td>${LABELS[name]}</td><td>${f(s.auc)}</td><td>${f(s.brier, 5)}</td><td>${f(s.logLoss, 4)}</td></tr>`;
   }).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
     const command = `npm run ml:timing -- ${process.argv.slice(2).join(' ')}`;
     appendFileSync(
       values.benchmarks,
-      `\n## Next-purchase timing: holdout evaluation (${new Date().toISOString().slice(0, 10)}, TF.js ${backend.backend})\n\n${markdownReport(evaluation, command)}\n`,
+      `\n### Holdout evaluation (${new Date().toISOString().slice(0, 10)}, TF.js ${backend.backend})\n\n${markdownReport(evaluation, command)}\n`,
     );
     console.log(`appended to ${values.benchmarks}`);
   }
