@@ -283,6 +283,57 @@ describe('brand console in the browser (e2e)', () => {
     ]);
     expect(tab.errors).toEqual([]);
   });
+
+  it('loads every screen without console errors, every input labelled and every control named', async () => {
+    const tenant = await seedTenant(api, 'console-a11y');
+    const owner = bearer(tenant.owner.accessToken);
+    await createCommunity(api, tenant.owner.accessToken, { name: 'Runners' });
+    await api
+      .http()
+      .post('/v1/rewards')
+      .set(owner)
+      .send({ type: 'product', name: 'Mug', costPoints: 100 })
+      .expect(201);
+    await api
+      .http()
+      .post('/v1/loyalty/rules')
+      .set(owner)
+      .send({ kind: 'signup', name: 'Welcome', points: 50 })
+      .expect(201);
+
+    tab = await openConsole(browser, baseUrl);
+    const { page } = tab;
+    await signIn(page, tenant.slug, tenant.fixture.owner.email, DEFAULT_PASSWORD);
+    for (const [link, heading] of [
+      ['Dashboard', 'Dashboard'],
+      ['Moderation', 'Moderation queue'],
+      ['Communities', 'Communities'],
+      ['Drops', 'Drops'],
+      ['Campaigns', 'Campaigns'],
+      ['Members', 'Member lookup'],
+      ['Rewards & rules', 'Rewards and earning rules'],
+    ]) {
+      await page
+        .getByRole('navigation', { name: 'Sections' })
+        .getByRole('link', { name: link })
+        .click();
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.waitForLoadState('networkidle');
+      // Source text: the check runs in the page (DOM), not in this Node process.
+      const unnamed = await page.evaluate<string[]>(`(() => {
+        const problems = [];
+        for (const field of document.querySelectorAll('input, select, textarea'))
+          if (!field.labels?.length && !field.getAttribute('aria-label')) problems.push(field.outerHTML);
+        for (const control of document.querySelectorAll('button, a'))
+          if (!control.textContent?.trim() && !control.getAttribute('aria-label')) problems.push(control.outerHTML);
+        return problems;
+      })()`);
+      expect({ screen: link, unnamed }).toEqual({ screen: link, unnamed: [] });
+    }
+    await page.getByRole('cell', { name: 'Mug', exact: true }).waitFor();
+    await screenshot(page, 'rewards-and-rules');
+    expect(tab.errors).toEqual([]);
+  });
 });
 
 /** Polls until the value satisfies `ok`. */
