@@ -134,10 +134,11 @@ export class AnalyticsRepository {
   }
 
   /**
-   * Cohorts by the month of a member's first order ever (UTC), for first orders inside the window:
-   * how many of them ordered again before the end of the window. A member whose first order is in
-   * the window has all their orders before its end inside it, so only the window's orders are
-   * read, plus one index probe per member for an earlier order.
+   * Cohorts by the month of a member's first order ever (UTC; any order placed, even one refunded
+   * later), for first orders inside the window: how many of them ordered again (orders not fully
+   * refunded) before the end of the window. A member whose first order is in the window has all
+   * their orders before its end inside it, so only the window's orders are read, plus one
+   * index-only probe per member for an earlier order.
    */
   cohorts(brandId: string, range: DateRange, tx?: Executor): Promise<CohortRow[]> {
     return this.rows<CohortRow>(
@@ -152,7 +153,7 @@ export class AnalyticsRepository {
                group by member_id) m
        where not exists (select 1 from orders p
                           where p.brand_id = ${brandId} and p.member_id = m.member_id
-                            and p.placed_at < ${range.from} and p.status <> 'refunded')
+                            and p.placed_at < ${range.from})
        group by 1 order by 1`,
       tx,
     );
