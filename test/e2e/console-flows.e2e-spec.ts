@@ -88,7 +88,7 @@ describe('brand console in the browser (e2e)', () => {
     expect(tab.errors).toEqual([]);
   });
 
-  it('approves a held post from the moderation queue with the keyboard (j, a)', async () => {
+  it('approves a held post from the moderation queue with the keyboard (j, a), then mutes and removes with reasons', async () => {
     const tenant = await seedTenant(api, 'console-mod');
     await api
       .http()
@@ -139,6 +139,35 @@ describe('brand console in the browser (e2e)', () => {
     expect((await post(second.id)).status).toBe('published');
     expect((await post(first.id)).status).toBe('held');
     await screenshot(page, 'moderation-approved');
+
+    // The remaining post: mute its author with a typed reason, then remove it with r.
+    const reason = page.getByLabel('Reason (shown to the author)');
+    await reason.fill('Repeated links after a warning');
+    await page.getByRole('button', { name: 'Mute author (m)' }).click();
+    await page.getByText(/^Muted .* for 24 h$/).waitFor();
+    await reason.fill('Spam link');
+    await cases.first().getByRole('button').focus();
+    await page.keyboard.press('r');
+    await page.getByText(/^Removed post by/).waitFor();
+    await page.getByText('The queue is empty.').waitFor();
+    expect((await post(first.id)).status).toBe('removed');
+    const history = await api
+      .http()
+      .get(`/v1/moderation/actions?memberId=${tenant.member.id}`)
+      .set(bearer(tenant.owner.accessToken))
+      .expect(200);
+    expect(
+      (history.body as { items: { action: string; reason: string }[] }).items.map((a) => [
+        a.action,
+        a.reason,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['approve', 'Approved by a moderator'],
+        ['mute', 'Repeated links after a warning'],
+        ['remove', 'Spam link'],
+      ]),
+    );
     expect(tab.errors).toEqual([]);
   });
 
