@@ -183,7 +183,22 @@ runBench(async () => {
             },
           ],
         };
-        await autocannon({ ...options, duration: 3 }); // warm-up: model load, member caches, JIT
+        // Cold path: the first request of each member loads their history (3 queries) and folds in.
+        const started = performance.now();
+        for (let i = 0; i < memberIds.length; i += CONNECTIONS)
+          await Promise.all(
+            memberIds.slice(i, i + CONNECTIONS).map(async (id) => {
+              const res = await fetch(`${url}/v1/members/${id}/recommendations?limit=10`, {
+                headers: { 'x-api-key': key },
+              });
+              if (!res.ok) throw new Error(`warm-up ${res.status}`);
+            }),
+          );
+        const coldMs = performance.now() - started;
+        console.log(
+          `\ncold path: ${memberIds.length} members' first requests in ${(coldMs / 1000).toFixed(1)} s (${Math.round((memberIds.length / coldMs) * 1000)} req/s)`,
+        );
+        await autocannon({ ...options, duration: 2 }); // JIT warm-up
         return summarise(
           `recommender GET /v1/members/{id}/recommendations (${model.items.length} items, ${MEMBERS} members)`,
           await autocannon({ ...options, duration: DURATION }),

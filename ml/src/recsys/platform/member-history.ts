@@ -2,7 +2,11 @@ import { aggregateInteractions, type Interaction } from '../core/interactions';
 import type { RecommenderModel } from '../core/model';
 import { EMPTY_HISTORY, type RecsysHistory } from '../core/scoring';
 
-/** A member's events as a history over the model's items, decayed from `asOf` (default now). */
+/**
+ * A member's events as a history over the model's items, decayed from `asOf` (default now).
+ * Aggregates over the member's own items only (a fixed 10k-item vocabulary would cost a map
+ * build per request), then maps them to model indices; unknown items are dropped.
+ */
 export function historyFor(
   model: RecommenderModel,
   interactions: readonly Interaction[],
@@ -12,12 +16,13 @@ export function historyFor(
   const m = aggregateInteractions(interactions, {
     asOf: Math.max(asOf, model.asOf),
     halfLifeDays: model.params.halfLifeDays,
-    items: model.items,
     users: [interactions[0].user],
   });
   const h: RecsysHistory = { items: [], values: [], counts: [], firstAt: [], lastAt: [] };
   for (let p = 0; p < m.indices.length; p++) {
-    h.items.push(m.indices[p]);
+    const item = model.itemIndex.get(m.items[m.indices[p]]);
+    if (item === undefined) continue;
+    h.items.push(item);
     h.values.push(m.values[p]);
     h.counts.push(m.counts[p]);
     h.firstAt.push(m.firstAt[p]);
