@@ -230,6 +230,8 @@ export class DropsService {
       type: 'staff',
       id: actor.id,
     });
+    // The Redis stock exists before the sale opens, so the first buyers do not wait for it.
+    await this.stock.rebuild(actor.brandId, id, { neverOnSale: true });
     await this.jobs.scheduleAdvances(actor.brandId, id, scheduleInstants(drop));
     if (drop.mode === 'raffle' && drop.raffleClosesAt) {
       await this.raffles.commitSeed(actor.brandId, id);

@@ -127,17 +127,21 @@ export class RaffleService {
         for (const entry of candidates) {
           let reservationId: string | null = null;
           if (winners.has(entry.memberId)) {
-            const result = await this.reservations.insertHold(
+            const [result] = await this.reservations.insertHolds(
               brandId,
-              {
-                id: randomUUID(),
-                dropId,
-                skuId: entry.skuId,
-                memberId: entry.memberId,
-                quantity: entry.quantity,
-                idempotencyKey: `raffle:${entry.skuId}`,
-                expiresAt,
-              },
+              dropId,
+              entry.skuId,
+              [
+                {
+                  id: randomUUID(),
+                  dropId,
+                  skuId: entry.skuId,
+                  memberId: entry.memberId,
+                  quantity: entry.quantity,
+                  idempotencyKey: `raffle:${entry.skuId}`,
+                  expiresAt,
+                },
+              ],
               tx,
             );
             if ('reservation' in result) {

@@ -59,6 +59,7 @@ const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 export class DropStockStore {
   private readonly logger = new Logger(DropStockStore.name);
   private readonly shas = new Map<string, string>();
+  private readonly rebuilds = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(RedisClient) private readonly redis: RedisClient,
@@ -200,15 +201,32 @@ export class DropStockStore {
    * Rebuilds every counter of a drop from Postgres (stock − sold − active holds; each member's
    * held + confirmed units and active hold). Reservations are refused as 'busy' meanwhile, and
    * the rebuild first waits for holds Redis already granted to reach Postgres, so the snapshot
-   * includes them. One process rebuilds at a time; the others wait for it.
+   * includes them. One process rebuilds at a time; the others wait for it. `neverOnSale`: the
+   * drop was a draft until now, so no reservation can be in flight (no grace period).
    */
-  async rebuild(brandId: string, dropId: string): Promise<void> {
+  async rebuild(
+    brandId: string,
+    dropId: string,
+    options: { neverOnSale?: boolean } = {},
+  ): Promise<void> {
+    // Callers in this process that find the keys missing together share one rebuild.
+    const key = `${brandId}:${dropId}`;
+    const running = this.rebuilds.get(key);
+    if (running) return running;
+    const rebuild = this.rebuildNow(brandId, dropId, options.neverOnSale ?? false).finally(() =>
+      this.rebuilds.delete(key),
+    );
+    this.rebuilds.set(key, rebuild);
+    return rebuild;
+  }
+
+  private async rebuildNow(brandId: string, dropId: string, neverOnSale: boolean): Promise<void> {
     const base = this.base(brandId, dropId);
     const lock = `${base}:rebuild-lock`;
     const token = `${process.pid}:${Math.random()}`;
     if ((await this.redis.set(lock, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') {
       const until = Date.now() + LOCK_TTL_MS;
-      while (Date.now() < until && (await this.redis.exists(lock))) await sleep(20);
+      while (Date.now() < until && (await this.redis.exists(lock))) await sleep(25);
       return;
     }
     try {
@@ -219,7 +237,7 @@ export class DropStockStore {
         const until = Date.now() + DRAIN_TIMEOUT_MS;
         while (Date.now() < until && Number((await this.redis.hget(meta, 'pending')) ?? 0) > 0)
           await sleep(10);
-      } else {
+      } else if (!neverOnSale) {
         await sleep(LOST_STATE_GRACE_MS);
       }
       const drop = await this.drops.findById(brandId, dropId);

@@ -39,71 +39,90 @@ export interface MemberUsage {
   activeHoldId: string | null;
 }
 
-const UNIQUE_VIOLATION = '23505';
-
 @Injectable()
 export class ReservationsRepository {
   constructor(@Inject(DatabaseClient) private readonly client: DatabaseClient) {}
 
   /**
-   * Persists a hold Redis granted, re-checking stock and the member's limit under the SKU row's
-   * lock: whatever state Redis is in (flushed, rebuilt from a snapshot that missed an in-flight
-   * hold), Postgres never records more units than the SKU has.
+   * Persists holds Redis granted for one SKU (a batch: concurrent holds share one transaction and
+   * one commit), re-checking stock, the per-member limit, the one active hold and the
+   * idempotency key under the SKU row's lock: whatever state Redis is in (flushed, rebuilt from a
+   * snapshot that missed an in-flight hold), Postgres never records more units than the SKU has.
+   * One result per hold, in order.
    */
-  async insertHold(
+  async insertHolds(
     brandId: string,
-    hold: NewHold,
+    dropId: string,
+    skuId: string,
+    holds: NewHold[],
     tx: Executor,
-  ): Promise<{ reservation: Reservation } | { refused: HoldRefusal }> {
+  ): Promise<({ reservation: Reservation } | { refused: HoldRefusal })[]> {
     const [sku] = await tx
       .select({ stock: dropSkus.stock, sold: dropSkus.sold, limit: dropSkus.perMemberLimit })
       .from(dropSkus)
       .where(
-        and(
-          eq(dropSkus.brandId, brandId),
-          eq(dropSkus.dropId, hold.dropId),
-          eq(dropSkus.id, hold.skuId),
-        ),
+        and(eq(dropSkus.brandId, brandId), eq(dropSkus.dropId, dropId), eq(dropSkus.id, skuId)),
       )
       .for('update');
-    if (!sku) return { refused: 'sku' };
-    // A new statement after the lock: its snapshot sees every hold committed by earlier lockers.
-    const [usage] = await tx
-      .select({
-        held: sql<number>`coalesce(sum(${dropReservations.quantity}) filter (where ${dropReservations.status} = 'held'), 0)::int`,
-        mine: sql<number>`coalesce(sum(${dropReservations.quantity}) filter (where ${dropReservations.memberId} = ${hold.memberId} and ${dropReservations.status} in ('held', 'confirmed')), 0)::int`,
-      })
-      .from(dropReservations)
-      .where(
-        and(
-          eq(dropReservations.brandId, brandId),
-          eq(dropReservations.dropId, hold.dropId),
-          eq(dropReservations.skuId, hold.skuId),
-          sql`${dropReservations.status} in ('held', 'confirmed')`,
-        ),
-      );
-    if (sku.sold + usage.held + hold.quantity > sku.stock) return { refused: 'stock' };
-    if (usage.mine + hold.quantity > sku.limit) return { refused: 'limit' };
-    try {
-      const [row] = await tx
-        .insert(dropReservations)
-        .values({ ...hold, brandId })
-        .returning();
-      return { reservation: row };
-    } catch (error) {
-      const e = error as {
-        code?: string;
-        constraint?: string;
-        cause?: { code?: string; constraint?: string };
-      };
-      const code = e.code ?? e.cause?.code;
-      const constraint = e.constraint ?? e.cause?.constraint;
-      if (code !== UNIQUE_VIOLATION) throw error;
-      return {
-        refused:
-          constraint === 'drop_reservations_idempotency_key' ? 'duplicate_key' : 'active_hold',
-      };
-    }
+    if (!sku) return holds.map(() => ({ refused: 'sku' as const }));
+    const memberIds = [...new Set(holds.map((h) => h.memberId))];
+    // One statement after the lock (its snapshot sees every hold committed by earlier lockers):
+    // the SKU's held units, and the batch's members' usage and idempotency keys.
+    const keysWanted = [...new Set(holds.map((h) => h.idempotencyKey))];
+    const result = await tx.execute<{
+      held: number;
+      usage: { memberId: string; used: number; holding: boolean }[] | null;
+      keys: { memberId: string; key: string }[] | null;
+    }>(sql`
+      select
+        (select coalesce(sum(quantity), 0)::int from drop_reservations
+          where brand_id = ${brandId} and drop_id = ${dropId} and sku_id = ${skuId}
+            and status = 'held') as held,
+        (select json_agg(json_build_object('memberId', member_id, 'used', used, 'holding', holding))
+           from (select member_id,
+                        coalesce(sum(quantity) filter (where status in ('held', 'confirmed')), 0)::int as used,
+                        coalesce(bool_or(status = 'held'), false) as holding
+                   from drop_reservations
+                  where brand_id = ${brandId} and drop_id = ${dropId} and sku_id = ${skuId}
+                    and member_id = any(${sql.param(memberIds)}::uuid[])
+                  group by member_id) u) as usage,
+        (select json_agg(json_build_object('memberId', member_id, 'key', idempotency_key))
+           from drop_reservations
+          where brand_id = ${brandId} and drop_id = ${dropId}
+            and member_id = any(${sql.param(memberIds)}::uuid[])
+            and idempotency_key = any(${sql.param(keysWanted)}::text[])) as keys`);
+    const { held, usage, keys } = result.rows[0];
+    const members = new Map(
+      (usage ?? []).map((u) => [u.memberId, { used: u.used, holding: u.holding }]),
+    );
+    const usedKeys = new Set((keys ?? []).map((k) => `${k.memberId}\u0000${k.key}`));
+    let taken = sku.sold + held;
+    const decisions: (NewHold | HoldRefusal)[] = holds.map((h) => {
+      const key = `${h.memberId}\u0000${h.idempotencyKey}`;
+      const member = members.get(h.memberId) ?? { used: 0, holding: false };
+      if (usedKeys.has(key)) return 'duplicate_key';
+      if (member.holding) return 'active_hold';
+      if (taken + h.quantity > sku.stock) return 'stock';
+      if (member.used + h.quantity > sku.limit) return 'limit';
+      taken += h.quantity;
+      members.set(h.memberId, { used: member.used + h.quantity, holding: true });
+      usedKeys.add(key);
+      return h;
+    });
+    const accepted = decisions.filter((d): d is NewHold => typeof d !== 'string');
+    const rows = accepted.length
+      ? await tx
+          .insert(dropReservations)
+          .values(accepted.map((h) => ({ ...h, brandId })))
+          .onConflictDoNothing()
+          .returning()
+      : [];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return decisions.map((d) => {
+      if (typeof d === 'string') return { refused: d };
+      const reservation = byId.get(d.id);
+      return reservation ? { reservation } : { refused: 'active_hold' as const };
+    });
   }
 
   async findById(brandId: string, id: string, tx?: Executor): Promise<Reservation | null> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Page } from '@app/common';
+import { MicroBatcher, type Page } from '@app/common';
 import { DatabaseClient } from '@app/db';
 import { decodePosition, keysetPage, pageSize } from '@app/identity';
 import { LoyaltyProgramService, OrdersService } from '@app/loyalty';
@@ -26,7 +26,14 @@ import { DropsService } from '../drops/drops.service';
 import { DropStockNotifier } from './drop-stock-notifier';
 import { DropStockStore, type ReserveOutcome } from './drop-stock.store';
 import { HoldsService } from './holds.service';
-import { type Reservation, ReservationsRepository } from './reservations.repository';
+import {
+  type HoldRefusal,
+  type NewHold,
+  type Reservation,
+  ReservationsRepository,
+} from './reservations.repository';
+
+type HoldResult = { reservation: Reservation } | { refused: HoldRefusal };
 
 export interface ReserveInput {
   skuId: string;
@@ -63,7 +70,14 @@ const fingerprintOf = (input: ReserveInput) => `${input.skuId}\u0000${input.quan
 @Injectable()
 export class ReservationsService {
   private readonly logger = new Logger(ReservationsService.name);
-  private readonly dropCache = new Map<string, { drop: Drop; until: number }>();
+  private readonly dropCache = new Map<string, { drop: Promise<Drop>; until: number }>();
+  /**
+   * Group commit of holds, one writer per SKU: every hold takes the SKU row's lock until its
+   * commit, so one transaction per hold would serialise the sale on commit latency. Concurrent
+   * holds of a SKU queue here instead and share one lock, one set of checks and one commit; one
+   * batch per SKU at a time, so waiting happens in memory, not on the row lock (docs/adr/0014).
+   */
+  private readonly holdWriters = new Map<string, MicroBatcher<string, NewHold, HoldResult>>();
 
   constructor(
     @Inject(DatabaseClient) private readonly db: DatabaseClient,
@@ -79,15 +93,39 @@ export class ReservationsService {
     @Inject(OutboxPublisher) private readonly outbox: OutboxPublisher,
   ) {}
 
-  private async dropOf(brandId: string, dropId: string): Promise<Drop> {
+  /** The drop row, shared by concurrent requests (one query per drop per DROP_CACHE_MS). */
+  private dropOf(brandId: string, dropId: string): Promise<Drop> {
     const key = `${brandId}:${dropId}`;
     const cached = this.dropCache.get(key);
     if (cached && cached.until > Date.now()) return cached.drop;
-    const drop = await this.dropRows.findById(brandId, dropId);
-    if (!drop) throw new DropNotFoundError();
+    const drop = this.dropRows.findById(brandId, dropId).then((row) => {
+      if (!row) throw new DropNotFoundError();
+      return row;
+    });
     if (this.dropCache.size > 10_000) this.dropCache.clear();
     this.dropCache.set(key, { drop, until: Date.now() + DROP_CACHE_MS });
+    // A failed read is not cached.
+    drop.catch(() => this.dropCache.delete(key));
     return drop;
+  }
+
+  private holdWriter(brandId: string, dropId: string, skuId: string) {
+    const key = `${brandId}|${dropId}|${skuId}`;
+    let writer = this.holdWriters.get(key);
+    if (!writer) {
+      if (this.holdWriters.size > 10_000) this.holdWriters.clear();
+      writer = new MicroBatcher<string, NewHold, HoldResult>(
+        async (_brand, holds) => {
+          const results = await this.db.transaction((tx) =>
+            this.reservations.insertHolds(brandId, dropId, skuId, holds, tx),
+          );
+          return results.map((value) => ({ ok: true as const, value }));
+        },
+        { maxBatch: 500, maxInFlight: 1 },
+      );
+      this.holdWriters.set(key, writer);
+    }
+    return writer;
   }
 
   // ---- reserve ------------------------------------------------------------------------------
@@ -210,9 +248,9 @@ export class ReservationsService {
       idempotencyKey: input.idempotencyKey,
       expiresAt: new Date(now.getTime() + drop.holdSeconds * 1000),
     };
-    let result: Awaited<ReturnType<ReservationsRepository['insertHold']>>;
+    let result: HoldResult;
     try {
-      result = await this.db.transaction((tx) => this.reservations.insertHold(brandId, hold, tx));
+      result = await this.holdWriter(brandId, drop.id, input.skuId).submit(brandId, hold);
     } catch (error) {
       await this.stock.settle(brandId, drop.id, hold, 'abort', true);
       throw error;
