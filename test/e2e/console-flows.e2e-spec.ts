@@ -263,7 +263,7 @@ describe('brand console in the browser (e2e)', () => {
     expect(tab.errors).toEqual([]);
   });
 
-  it('builds a campaign and shows its audience preview', async () => {
+  it('builds a campaign, shows its audience preview, launches it and charts treatment vs holdout', async () => {
     const tenant = await seedTenant(api, 'console-camp');
     await registerMember(api, tenant.slug);
     await registerMember(api, tenant.slug);
@@ -296,6 +296,14 @@ describe('brand console in the browser (e2e)', () => {
     await expect(preview.textContent()).resolves.toContain('300 pts');
     await screenshot(page, 'campaign-preview');
 
+    // Launched, it reports treatment against holdout (nothing triggered yet: both arms empty).
+    await page.getByRole('button', { name: 'Launch' }).click();
+    await page.getByText('Status: active', { exact: false }).waitFor();
+    await page
+      .getByRole('img', { name: /^Conversion: treatment vs holdout: treatment .*, holdout / })
+      .waitFor();
+    await screenshot(page, 'campaign-results');
+
     const list = await api
       .http()
       .get('/v1/campaigns')
@@ -304,7 +312,7 @@ describe('brand console in the browser (e2e)', () => {
     expect((list.body as { items: unknown[] }).items).toEqual([
       expect.objectContaining({
         name: 'Come back',
-        status: 'draft',
+        status: 'active',
         trigger: { type: 'days_since_last_purchase', days: 45 },
         reward: { type: 'points', points: 150 },
         holdoutBp: 2000,
