@@ -33,6 +33,8 @@ interface BrandState {
   versionId: string | null;
   model: RecommenderModel | null;
   outOfStock: Set<number>;
+  /** Bumped when the out-of-stock set changes, so cached responses that filtered on it expire. */
+  stockStamp: number;
   products: Map<string, ProductInfo | null>;
   checkedAt: number;
   scratch: { cf: Float32Array; out: Float32Array };
@@ -43,7 +45,11 @@ interface MemberState {
   history: RecsysHistory;
   vector: Float32Array | null;
   loadedAt: number;
+  /** Responses by query: the state is immutable until an event or the TTL replaces it. */
+  responses: Map<string, RecommendationsResponseDto>;
 }
+
+const MAX_RESPONSES_PER_MEMBER = 8;
 
 /** Re-check the active version this often even without a pub/sub message. */
 const BRAND_TTL_MS = 5_000;
@@ -88,9 +94,16 @@ export class RecommendationsService implements OnModuleInit {
     if (cached) {
       return cached.then((state) => {
         if (Date.now() - state.checkedAt < BRAND_TTL_MS) return state;
-        return this.versions.findActive(brandId).then((active) => {
+        return this.versions.findActive(brandId).then(async (active) => {
           if ((active?.id ?? null) === state.versionId) {
             state.checkedAt = Date.now();
+            if (state.model) {
+              const outOfStock = await this.outOfStock(brandId, state.model);
+              if (!sameSet(outOfStock, state.outOfStock)) {
+                state.outOfStock = outOfStock;
+                state.stockStamp++;
+              }
+            }
             return state;
           }
           this.brands.delete(brandId);
@@ -113,12 +126,7 @@ export class RecommendationsService implements OnModuleInit {
         ? popularityOnlyModel(rows, new Map(rows.map((r) => [r.item, r.category])))
         : null;
     }
-    const outOfStock = new Set<number>();
-    if (model)
-      for (const id of await this.data.outOfStockProductIds(brandId)) {
-        const i = model.itemIndex.get(id);
-        if (i !== undefined) outOfStock.add(i);
-      }
+    const outOfStock = model ? await this.outOfStock(brandId, model) : new Set<number>();
     if (active)
       this.logger.log(
         `brand ${brandId}: serving model ${active.versionId} (${model?.items.length} items)`,
@@ -128,10 +136,20 @@ export class RecommendationsService implements OnModuleInit {
       versionId: active?.versionId ?? null,
       model,
       outOfStock,
+      stockStamp: 0,
       products: new Map(),
       checkedAt: Date.now(),
       scratch: { cf: new Float32Array(n), out: new Float32Array(n) },
     };
+  }
+
+  private async outOfStock(brandId: string, model: RecommenderModel): Promise<Set<number>> {
+    const out = new Set<number>();
+    for (const id of await this.data.outOfStockProductIds(brandId)) {
+      const i = model.itemIndex.get(id);
+      if (i !== undefined) out.add(i);
+    }
+    return out;
   }
 
   private async memberState(
@@ -171,6 +189,7 @@ export class RecommendationsService implements OnModuleInit {
       history,
       vector,
       loadedAt: Date.now(),
+      responses: new Map(),
     };
     if (this.members.size >= MEMBER_CACHE_MAX)
       this.members.delete(this.members.keys().next().value!);
@@ -224,6 +243,9 @@ export class RecommendationsService implements OnModuleInit {
     const model = brand.model;
     const personal = member.history.items.length > 0;
     if (!model) return { memberId, strategy: 'cold_start', modelVersion: null, items: [] };
+    const key = `${brand.stockStamp}|${query.limit ?? ''}|${query.category ?? ''}|${query.excludePurchased ?? ''}|${query.inStockOnly ?? ''}`;
+    const cached = member.responses.get(key);
+    if (cached) return cached;
     const scored = recommend(
       model,
       member.history,
@@ -236,12 +258,15 @@ export class RecommendationsService implements OnModuleInit {
       },
       brand.scratch,
     );
-    return {
+    const response: RecommendationsResponseDto = {
       memberId,
       strategy: personal ? 'personalised' : 'cold_start',
       modelVersion: brand.versionId,
       items: await this.present(brandId, brand, scored),
     };
+    if (member.responses.size >= MAX_RESPONSES_PER_MEMBER) member.responses.clear();
+    member.responses.set(key, response);
+    return response;
   }
 
   async similar(
@@ -269,6 +294,12 @@ export class RecommendationsService implements OnModuleInit {
       items: await this.present(brandId, brand, scored),
     };
   }
+}
+
+function sameSet(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
 }
 
 function reasonDto(reason: Reason, info: Map<string, ProductInfo | null>): RecommendationReasonDto {
