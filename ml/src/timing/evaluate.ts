@@ -5,7 +5,13 @@ import {
   fitBtyd,
   probabilityPurchaseWithin,
 } from './btyd';
-import { type MemberHistory, boughtWithin, buildHazardExamples, memberFeatures } from './features';
+import {
+  type MemberHistory,
+  boughtWithin,
+  btydHazardLogits,
+  buildHazardExamples,
+  memberFeatures,
+} from './features';
 import { type GammaGammaFit, fitGammaGamma, populationMeanSpend } from './gamma-gamma';
 import { type HazardWeights, hazardRates, probabilityWithin, trainHazard } from './hazard';
 import {
@@ -136,7 +142,7 @@ export async function evaluateHoldout(
   const weights = await trainHazard(examples, {
     intervals,
     intervalDays: 7,
-    epochs: options.epochs ?? 25,
+    epochs: options.epochs ?? 10,
     hidden: options.hidden ?? 16,
     learningRate: options.learningRate,
     l2: options.l2,
@@ -146,7 +152,11 @@ export async function evaluateHoldout(
   const hazardMs = Math.round(performance.now() - started);
   probabilities.hazard = cohort.map((h) =>
     probabilityWithin(
-      hazardRates(weights, memberFeatures(h, calibrationEnd, context)),
+      hazardRates(
+        weights,
+        memberFeatures(h, calibrationEnd, context),
+        btydHazardLogits(h, calibrationEnd, context, intervals, 7),
+      ),
       7,
       windowDays,
     ),

@@ -1,5 +1,12 @@
-import { BG_NBD } from './btyd';
-import { FEATURE_NAMES, boughtWithin, buildHazardExamples, memberFeatures } from './features';
+import { BG_NBD, probabilityPurchaseWithin } from './btyd';
+import {
+  FEATURE_NAMES,
+  boughtWithin,
+  btydHazardLogits,
+  buildHazardExamples,
+  memberFeatures,
+} from './features';
+import { hazardRates, probabilityWithin } from './hazard';
 import { fitRecency, recencyPredict } from './recency';
 
 const history = { customer: 'm1', days: [100, 110, 120, 130], amounts: [10, 20, 30, 40] };
@@ -29,6 +36,32 @@ describe('timing features', () => {
     const pAlive = f[FEATURE_NAMES.indexOf('btyd_p_alive')];
     expect(pAlive).toBeGreaterThan(0);
     expect(pAlive).toBeLessThanOrEqual(1);
+  });
+
+  it('BG/NBD interval hazards reproduce its window probabilities (the residual network starts there)', () => {
+    const params = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+    const context = { model: BG_NBD, params, unitDays: 7 };
+    const logits = btydHazardLogits(history, 135, context, 4, 7);
+    const zeroNetwork = {
+      residual: true,
+      intervals: 4,
+      intervalDays: 7,
+      featureMean: new Array<number>(FEATURE_NAMES.length).fill(0),
+      featureStd: new Array<number>(FEATURE_NAMES.length).fill(1),
+      w1: FEATURE_NAMES.map(() => [0]),
+      b1: [0],
+      w2: [[0, 0, 0, 0]],
+      b2: [0, 0, 0, 0],
+    };
+    const hazards = hazardRates(zeroNetwork, memberFeatures(history, 135, context), logits);
+    const summary = { frequency: 3, recency: 30 / 7, T: 35 / 7 };
+    expect(probabilityWithin(hazards, 7, 28)).toBeCloseTo(
+      probabilityPurchaseWithin(BG_NBD, params, summary, 4),
+      6,
+    );
+    expect(() => hazardRates(zeroNetwork, memberFeatures(history, 135, context))).toThrow(
+      /offsets/,
+    );
   });
 
   it('labels person-periods with the interval of the next purchase and censors at the data end', () => {

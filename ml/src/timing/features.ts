@@ -110,9 +110,48 @@ function dayOfYear(epochDay: number): number {
   return (epochDay - Date.UTC(date.getUTCFullYear(), 0, 1) / 86_400_000) | 0;
 }
 
+/**
+ * BG/NBD's own per-interval hazards as logits: the hazard network learns a correction on top of
+ * them (a residual), so it starts from BG/NBD and only moves where the data says so.
+ */
+export function btydHazardLogits(
+  history: MemberHistory,
+  cutoffDay: number,
+  btyd: BtydContext,
+  intervals: number,
+  intervalDays: number,
+): number[] {
+  const { days } = history;
+  let n = 0;
+  while (n < days.length && days[n] <= cutoffDay) n++;
+  const summary = {
+    frequency: n - 1,
+    recency: (days[n - 1] - days[0]) / btyd.unitDays,
+    T: (cutoffDay - days[0]) / btyd.unitDays,
+  };
+  const out: number[] = [];
+  let survivePrev = 1;
+  for (let k = 1; k <= intervals; k++) {
+    const survive =
+      1 -
+      probabilityPurchaseWithin(
+        btyd.model,
+        btyd.params,
+        summary,
+        (k * intervalDays) / btyd.unitDays,
+      );
+    const h = Math.min(1 - 1e-6, Math.max(1e-6, 1 - survive / survivePrev));
+    out.push(Math.log(h / (1 - h)));
+    survivePrev = Math.max(survive, 1e-12);
+  }
+  return out;
+}
+
 /** One training row of the discrete-time hazard model. */
 export interface HazardExample {
   features: number[];
+  /** BG/NBD hazard logits per interval (residual training), when a BTYD model was given. */
+  offset?: number[];
   /** 1 in the interval of the next purchase, 0 in the intervals before it. */
   targets: number[];
   /** 1 where the interval was observed and at risk (before or at the next purchase). */
@@ -150,6 +189,7 @@ export function buildHazardExamples(
       if (h.days[0] === undefined || h.days[0] > cutoff) continue;
       out.push({
         features: memberFeatures(h, cutoff, options.btyd),
+        offset: options.btyd && btydHazardLogits(h, cutoff, options.btyd, intervals, intervalDays),
         ...labels(h, cutoff, observable, intervals, intervalDays),
       });
     }

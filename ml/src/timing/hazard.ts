@@ -9,6 +9,8 @@ import type { HazardExample } from './features';
  * multiply-adds per member).
  */
 export interface HazardWeights {
+  /** The network adds to BG/NBD's hazard logits (hazardRates then needs them). */
+  residual?: boolean;
   intervals: number;
   intervalDays: number;
   featureMean: number[];
@@ -61,7 +63,7 @@ export async function trainHazard(
   if (examples.length === 0) throw new Error('trainHazard: no examples');
   const { intervals, intervalDays } = options;
   const hidden = options.hidden ?? 16;
-  const epochs = options.epochs ?? 30;
+  const epochs = options.epochs ?? 10;
   const batchSize = options.batchSize ?? 1024;
   const l2 = options.l2 ?? 1e-4;
   const rand = random(options.seed ?? 7);
@@ -72,12 +74,15 @@ export async function trainHazard(
   const x = new Float32Array(n * d);
   const y = new Float32Array(n * intervals);
   const m = new Float32Array(n * intervals);
+  const residual = examples[0].offset !== undefined;
+  const o = new Float32Array(n * intervals);
   let events = 0;
   let atRisk = 0;
   examples.forEach((e, i) => {
     for (let j = 0; j < d; j++) x[i * d + j] = (e.features[j] - mean[j]) / std[j];
     for (let k = 0; k < intervals; k++) {
       y[i * intervals + k] = e.targets[k];
+      o[i * intervals + k] = e.offset?.[k] ?? 0;
       m[i * intervals + k] = e.mask[k];
       events += e.targets[k];
       atRisk += e.mask[k];
@@ -91,9 +96,15 @@ export async function trainHazard(
   };
   const w1 = tf.variable(tf.tensor2d(glorot(d, hidden), [d, hidden]));
   const b1 = tf.variable(tf.zeros([hidden]));
-  const w2 = tf.variable(tf.tensor2d(glorot(hidden, intervals), [hidden, intervals]));
-  // Start every interval at the average hazard: training then only learns differences.
-  const b2 = tf.variable(tf.fill([intervals], Math.log(baseRate / (1 - baseRate))));
+  // Residual: start (almost) exactly at BG/NBD. Otherwise start every interval at the average
+  // hazard: training then only learns differences.
+  const w2 = tf.variable(
+    tf.tensor2d(
+      glorot(hidden, intervals).map((v) => (residual ? v * 0.01 : v)),
+      [hidden, intervals],
+    ),
+  );
+  const b2 = tf.variable(tf.fill([intervals], residual ? 0 : Math.log(baseRate / (1 - baseRate))));
   const optimizer = tf.train.adam(options.learningRate ?? 0.01);
   const order = Array.from({ length: n }, (_, i) => i);
 
@@ -110,21 +121,25 @@ export async function trainHazard(
         const bx = new Float32Array(idx.length * d);
         const by = new Float32Array(idx.length * intervals);
         const bm = new Float32Array(idx.length * intervals);
+        const bo = new Float32Array(idx.length * intervals);
         idx.forEach((row, r) => {
           bx.set(x.subarray(row * d, row * d + d), r * d);
           by.set(y.subarray(row * intervals, (row + 1) * intervals), r * intervals);
           bm.set(m.subarray(row * intervals, (row + 1) * intervals), r * intervals);
+          bo.set(o.subarray(row * intervals, (row + 1) * intervals), r * intervals);
         });
         const tx = tf.tensor2d(bx, [idx.length, d]);
         const ty = tf.tensor2d(by, [idx.length, intervals]);
         const tm = tf.tensor2d(bm, [idx.length, intervals]);
+        const to = tf.tensor2d(bo, [idx.length, intervals]);
         const loss = optimizer.minimize(() => {
-          const logits = tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(tx, w1), b1)), w2), b2);
+          const net = tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(tx, w1), b1)), w2), b2);
+          const logits = tf.add(net, to);
           const ce = tf.losses.sigmoidCrossEntropy(ty, logits, tm);
           const penalty = tf.mul(l2, tf.add(tf.sum(tf.square(w1)), tf.sum(tf.square(w2))));
           return tf.add<tf.Scalar>(ce, penalty);
         }, true);
-        tf.dispose([tx, ty, tm]);
+        tf.dispose([tx, ty, tm, to]);
         if (loss) {
           lossSum += (await loss.data())[0];
           loss.dispose();
@@ -140,6 +155,7 @@ export async function trainHazard(
       );
     };
     return {
+      residual,
       intervals,
       intervalDays,
       featureMean: mean,
@@ -155,8 +171,13 @@ export async function trainHazard(
   }
 }
 
-/** Per-interval hazards of one member (plain JS forward pass). */
-export function hazardRates(weights: HazardWeights, features: readonly number[]): number[] {
+/** Per-interval hazards of one member (plain JS forward pass); `offset` for a residual network. */
+export function hazardRates(
+  weights: HazardWeights,
+  features: readonly number[],
+  offset?: readonly number[],
+): number[] {
+  if (weights.residual && !offset) throw new Error('hazardRates: a residual network needs offsets');
   const { w1, b1, w2, b2, featureMean, featureStd } = weights;
   const hidden = b1.map((bias, h) => {
     let s = bias;
@@ -165,7 +186,7 @@ export function hazardRates(weights: HazardWeights, features: readonly number[])
     return s > 0 ? s : 0;
   });
   return b2.map((bias, k) => {
-    let s = bias;
+    let s = bias + (weights.residual ? offset![k] : 0);
     for (let h = 0; h < hidden.length; h++) s += hidden[h] * w2[h][k];
     return 1 / (1 + Math.exp(-s));
   });

@@ -11,6 +11,7 @@ import {
   type BtydContext,
   type MemberHistory,
   boughtWithin,
+  btydHazardLogits,
   buildHazardExamples,
   memberFeatures,
 } from './features';
@@ -96,7 +97,7 @@ const DEFAULTS = {
   stepDays: 14,
   cutoffs: 13,
   maxExamples: 200_000,
-  epochs: 25,
+  epochs: 10,
   hidden: 16,
   seed: 7,
   minMembersForHazard: 200,
@@ -190,8 +191,12 @@ function windowProbabilities(
       params: state.btyd.params,
       unitDays: state.unitDays,
     };
-    const hazards = hazardRates(state.hazard, memberFeatures(history, day, context));
     const d = state.hazard.intervalDays;
+    const hazards = hazardRates(
+      state.hazard,
+      memberFeatures(history, day, context),
+      btydHazardLogits(history, day, context, state.hazard.intervals, d),
+    );
     return {
       p7: probabilityWithin(hazards, d, 7),
       p14: probabilityWithin(hazards, d, 14),

@@ -9,7 +9,7 @@ import { parseDay, readTransactionsFile, toHistories } from '../transactions';
 
 const USAGE = `usage: npm run ml:timing -- [--data <transactions.csv|CDNOW .txt[.gz]>]
          [--calibration-end YYYY-MM-DD] [--holdout-end YYYY-MM-DD] [--out reports/timing.html]
-         [--unit-days 7] [--window-days 28] [--epochs 25] [--benchmarks BENCHMARKS.md]
+         [--unit-days 7] [--window-days 28] [--epochs 10] [--benchmarks BENCHMARKS.md]
 Without --data: the CDNOW 2,357-customer sample, calibration to 1997-09-30, holdout to 1998-06-30.`;
 
 /** A one-line progress bar on stderr (stdout stays clean for the report). */
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
       out: { type: 'string', default: 'reports/timing.html' },
       'unit-days': { type: 'string', default: '7' },
       'window-days': { type: 'string', default: '28' },
-      epochs: { type: 'string', default: '25' },
+      epochs: { type: 'string', default: '10' },
       benchmarks: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
