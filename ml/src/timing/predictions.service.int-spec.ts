@@ -113,6 +113,22 @@ describe('PredictionsService (Postgres)', () => {
     const page = await service.segment(brandId, 'likely-7d', { limit: 50 });
     expect(page.items.map((i) => i.memberId)).toContain(due);
     expect(page.items.map((i) => i.memberId)).not.toContain(lapsed);
+    // The repeat buyer who stopped 8 months ago is at risk; the frequent buyer is not.
+    const atRisk = await service.segment(brandId, 'at-risk', { limit: 50 });
+    expect(atRisk.items.map((i) => i.memberId)).toContain(lapsed);
+    expect(atRisk.items.map((i) => i.memberId)).not.toContain(due);
+    for (const item of atRisk.items) expect(item.pAlive).toBeLessThan(0.5);
+
+    // Keyset pages of one member each walk the segment in order without repeats.
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const one = await service.segment(brandId, 'likely-28d', { limit: 1, cursor });
+      seen.push(...one.items.map((i) => i.memberId));
+      cursor = one.nextCursor ?? undefined;
+    } while (cursor);
+    const all = await service.segment(brandId, 'likely-28d', { limit: 100 });
+    expect(seen).toEqual(all.items.map((i) => i.memberId));
   });
 
   it('reports no model for a brand never fitted', async () => {
