@@ -321,6 +321,41 @@ describe('brand console in the browser (e2e)', () => {
     expect(tab.errors).toEqual([]);
   });
 
+  it('looks a member up: profile, points, ledger and predictions', async () => {
+    const tenant = await seedTenant(api, 'console-member');
+    await api
+      .http()
+      .post(`/v1/members/${tenant.member.id}/points/adjustments`)
+      .set(bearer(tenant.owner.accessToken))
+      .set('idempotency-key', `adj-${unique()}`)
+      .send({ points: 120, reason: 'Goodwill for a late parcel' })
+      .expect(201);
+    await api.db.pool.query(
+      `insert into member_predictions (brand_id, member_id, algorithm, next_purchase_at, p7, p14, p28, p_alive,
+                                       expected_purchases_12m, clv_12m_minor)
+       values ($1, $2, 'hazard', now() + interval '5 days', 0.42, 0.6, 0.8, 0.9, 6, 12345)`,
+      [tenant.brandId, tenant.member.id],
+    );
+
+    tab = await openConsole(browser, baseUrl);
+    const { page } = tab;
+    await signIn(page, tenant.slug, tenant.fixture.owner.email, DEFAULT_PASSWORD);
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('link', { name: /^Test/ }).click();
+    const profile = page.getByRole('article', { name: 'Profile' });
+    await profile.getByText(tenant.member.email).waitFor();
+    // An adjustment is spendable but is not "earned" (lifetime earned counts earn entries only).
+    await profile.getByText('120 available, 0 pending, 0 earned in total').waitFor();
+    await expect(profile.textContent()).resolves.toContain('No tier programme');
+    const ledger = page.getByRole('article', { name: 'Points ledger' });
+    await ledger.getByRole('cell', { name: 'Goodwill for a late parcel' }).waitFor();
+    const predictions = page.getByRole('article', { name: 'Predictions' });
+    await predictions.getByText('42.0 % / 80.0 %').waitFor();
+    await predictions.getByText('$123.45').waitFor();
+    await screenshot(page, 'member-lookup');
+    expect(tab.errors).toEqual([]);
+  });
+
   it('loads every screen without console errors, every input labelled and every control named', async () => {
     const tenant = await seedTenant(api, 'console-a11y');
     const owner = bearer(tenant.owner.accessToken);

@@ -94,7 +94,9 @@ function MemberDetail({ id }: { id: string }) {
   const ledger = useApi<{ items: LedgerEntry[] }>(
     member.data ? `/v1/members/${id}/points/ledger?limit=20` : null,
   );
-  const tier = useApi<Tier>(member.data ? `/v1/members/${id}/tier` : null);
+  // Asked only when the brand has tiers: without a programme the member endpoint answers 404.
+  const tiers = useApi<{ items: unknown[] }>(member.data ? '/v1/loyalty/tiers' : null);
+  const tier = useApi<Tier>(tiers.data?.items.length ? `/v1/members/${id}/tier` : null);
   const predictions = useApi<Prediction>(member.data ? `/v1/members/${id}/predictions` : null);
   if (member.error)
     return (
@@ -114,7 +116,9 @@ function MemberDetail({ id }: { id: string }) {
           <dt>Member since</dt>
           <dd>{new Date(m.createdAt).toLocaleDateString()}</dd>
           <dt>Tier</dt>
-          <dd>{tier.data?.tier?.name ?? (tier.error ? 'No tier programme' : '—')}</dd>
+          <dd>
+            {tier.data?.tier?.name ?? (tiers.data?.items.length === 0 ? 'No tier programme' : '—')}
+          </dd>
           <dt>Points</dt>
           <dd>
             {points.data
