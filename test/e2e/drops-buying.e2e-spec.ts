@@ -232,7 +232,26 @@ describe('drops: create → schedule → live → reserve → confirm → sold o
     expect(events.rows.find((e) => e.topic === 'drop.ended')).toBeDefined();
   }, 40_000);
 
-  it('validates input and rate-limits reservation attempts per member', async () => {
+  it('lists the drop routes in the OpenAPI document', async () => {
+    const doc = await api.http().get('/docs-json').expect(200);
+    expect(Object.keys((doc.body as { paths: Record<string, unknown> }).paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/drops',
+        '/v1/drops/{id}',
+        '/v1/drops/{id}/schedule',
+        '/v1/drops/{id}/cancel',
+        '/v1/drops/{id}/report',
+        '/v1/drops/{id}/reservations',
+        '/v1/reservations/{id}/confirm',
+        '/v1/reservations/{id}',
+        '/v1/me/reservations',
+        '/v1/drops/{id}/raffle',
+        '/v1/drops/{id}/raffle/entries',
+      ]),
+    );
+  });
+
+  it('validates input, isolates brands and rate-limits reservation attempts per member', async () => {
     const drop = await createDropHttp(api, tenant.owner.accessToken, dropBody(-1_000, 60_000));
     expect(
       (await api.http().post(`/v1/drops/${drop.id}/schedule`).set('authorization', staff())).status,
@@ -273,6 +292,34 @@ describe('drops: create → schedule → live → reserve → confirm → sold o
       400,
       'validation_failed',
     );
+    // Another brand's staff and members see nothing of this drop.
+    const other = await seedTenant(api, 'drops-other');
+    expectErrorBody(
+      await api
+        .http()
+        .get(`/v1/drops/${drop.id}`)
+        .set('authorization', bearer(other.owner.accessToken)),
+      404,
+      'drops.drop_not_found',
+    );
+    expectErrorBody(
+      await reserveHttp(api, other.memberTokens.accessToken, drop.id, {
+        skuId: 'SKU-1',
+        quantity: 1,
+      }),
+      404,
+      'drops.drop_not_found',
+    );
+    // Members do not create drops.
+    expect(
+      (
+        await api
+          .http()
+          .post('/v1/drops')
+          .set('authorization', bearer(member()))
+          .send(dropBody(1_000, 5_000))
+      ).status,
+    ).toBe(403);
     // A fresh member: 20 attempts per 10 s pass (whatever their outcome), the 21st is refused.
     const m = await registerMember(api, tenant.slug);
     const token = (await loginMember(api, tenant.slug, m.email)).accessToken;
