@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { consoleAssetsDir } from './console-assets';
@@ -14,12 +14,17 @@ export const CONSOLE_PREFIX = '/console';
  * reload. Without a build (`npm run build`), /console says so instead of failing the api.
  */
 @Module({})
-export class ConsoleHttpModule implements OnModuleInit {
+export class ConsoleHttpModule implements OnApplicationBootstrap {
   private readonly logger = new Logger(ConsoleHttpModule.name);
 
   constructor(@Inject(HttpAdapterHost) private readonly host: HttpAdapterHost) {}
 
-  async onModuleInit(): Promise<void> {
+  /**
+   * At bootstrap, not module init: awaiting a Fastify plugin loads every route queued so far, and
+   * Nest sets its error and not-found handlers after module init — routes loaded before that
+   * would answer Fastify's default errors instead of the API's error body.
+   */
+  async onApplicationBootstrap(): Promise<void> {
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
     const root = consoleAssetsDir();
     fastify.get(CONSOLE_PREFIX, (_request, reply) => reply.redirect(`${CONSOLE_PREFIX}/`));
