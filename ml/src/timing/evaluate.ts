@@ -24,7 +24,7 @@ import {
   score,
 } from './metrics';
 import { fitRecency, recencyPredict } from './recency';
-import { purchasesBetween, summarise } from './transactions';
+import { earliestDay, purchasesBetween, summarise } from './transactions';
 
 export interface HoldoutOptions {
   calibrationEnd: number;
@@ -182,7 +182,7 @@ export async function evaluateHoldout(
     reliability,
     hazard: { examples: examples.length, ms: hazardMs, weights },
     tracking: trackingCurve(cohort, fits, holdoutEnd, unitDays),
-    calibrationWeeks: (calibrationEnd - Math.min(...cohort.map((h) => h.days[0]))) / 7,
+    calibrationWeeks: (calibrationEnd - earliestDay(cohort)) / 7,
   };
 }
 
@@ -197,7 +197,7 @@ function trackingCurve(
   holdoutEnd: number,
   unitDays: number,
 ): HoldoutEvaluation['tracking'] {
-  const start = Math.min(...cohort.map((h) => h.days[0]));
+  const start = earliestDay(cohort);
   const weeks = Math.ceil((holdoutEnd - start + 1) / 7);
   const byFirst = new Map<number, number>();
   for (const h of cohort) byFirst.set(h.days[0], (byFirst.get(h.days[0]) ?? 0) + 1);

@@ -82,6 +82,19 @@ describe('timing features', () => {
     expect(boughtWithin(history, 130, 7)).toBe(false);
   });
 
+  it('thins a large brand by members before building examples', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ ...history, customer: `m${i}` }));
+    const examples = buildHazardExamples(many, {
+      lastDay: 140,
+      intervals: 4,
+      intervalDays: 7,
+      stepDays: 7,
+      cutoffs: 3,
+      maxExamples: 300,
+    });
+    expect(examples).toHaveLength(300);
+  });
+
   it('the recency table learns that recent buyers buy again', () => {
     const regular = Array.from({ length: 30 }, (_, i) => ({
       customer: `r${i}`,

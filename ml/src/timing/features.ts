@@ -167,7 +167,10 @@ export interface HazardExampleOptions {
   stepDays: number;
   cutoffs: number;
   btyd?: BtydContext;
-  /** Keep at most this many examples (deterministic thinning). */
+  /**
+   * About this many examples at most: a large brand is thinned to an evenly spaced subset of its
+   * members before any example is built (a million members × 13 cutoffs would not fit in memory).
+   */
   maxExamples?: number;
 }
 
@@ -181,11 +184,20 @@ export function buildHazardExamples(
   options: HazardExampleOptions,
 ): HazardExample[] {
   const { lastDay, intervals, intervalDays, stepDays, cutoffs } = options;
+  const max = options.maxExamples;
+  const stride = max ? Math.max(1, (histories.length * cutoffs) / max) : 1;
+  const members =
+    stride > 1
+      ? Array.from(
+          { length: Math.floor(histories.length / stride) },
+          (_, i) => histories[Math.floor(i * stride)],
+        )
+      : histories;
   const out: HazardExample[] = [];
   for (let c = 0; c < cutoffs; c++) {
     const cutoff = lastDay - intervalDays - c * stepDays;
     const observable = Math.min(intervals, Math.floor((lastDay - cutoff) / intervalDays));
-    for (const h of histories) {
+    for (const h of members) {
       if (h.days[0] === undefined || h.days[0] > cutoff) continue;
       out.push({
         features: memberFeatures(h, cutoff, options.btyd),
@@ -193,11 +205,6 @@ export function buildHazardExamples(
         ...labels(h, cutoff, observable, intervals, intervalDays),
       });
     }
-  }
-  const max = options.maxExamples;
-  if (max && out.length > max) {
-    const stride = out.length / max;
-    return Array.from({ length: max }, (_, i) => out[Math.floor(i * stride)]);
   }
   return out;
 }

@@ -26,7 +26,7 @@ import {
   predictMember,
   trainTimingModel,
 } from './timing-model';
-import { dateOfDay, dayOf } from './transactions';
+import { dateOfDay, dayOf, earliestDay } from './transactions';
 
 export interface RefitResult {
   brandId: string;
@@ -93,7 +93,7 @@ export class PredictionsService {
           },
           metrics: versionMetrics(state),
           dataWindow: {
-            from: dateOfDay(Math.min(...histories.map((h) => h.days[0]))).toISOString(),
+            from: dateOfDay(earliestDay(histories)).toISOString(),
             to: now.toISOString(),
             members: histories.length,
             purchases: histories.reduce((s, h) => s + h.days.length, 0),

@@ -140,3 +140,10 @@ export function purchasesBetween(history: PurchaseHistory, fromDay: number, toDa
   for (const d of history.days) if (d > fromDay && d <= toDay) n++;
   return n;
 }
+
+/** The earliest first purchase (a loop: spreading a million members into Math.min overflows the stack). */
+export function earliestDay(histories: readonly PurchaseHistory[]): number {
+  let min = Infinity;
+  for (const h of histories) if (h.days.length && h.days[0] < min) min = h.days[0];
+  return min;
+}
