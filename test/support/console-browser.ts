@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 
@@ -8,10 +8,14 @@ export const ARTIFACTS = join(ROOT, 'test-artifacts', 'console');
 
 /**
  * The api serves dist/console; a test run without `npm run build` builds it once here (vite, a
- * couple of seconds) so `npm test` does not depend on the order of commands.
+ * couple of seconds) so `npm test` does not depend on the order of commands. Parallel test files
+ * may both find it missing: each builds into its own folder and the first rename wins.
  */
 export function ensureConsoleBuilt(): void {
-  if (existsSync(join(ROOT, 'dist', 'console', 'index.html'))) return;
+  const target = join(ROOT, 'dist', 'console');
+  if (existsSync(join(target, 'index.html'))) return;
+  const scratch = join(ROOT, 'dist', `console-build-${process.pid}`);
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
   execFileSync(
     process.execPath,
     [
@@ -19,6 +23,8 @@ export function ensureConsoleBuilt(): void {
       'build',
       '--config',
       'console/vite.config.mts',
+      '--outDir',
+      scratch,
       '--logLevel',
       'error',
     ],
@@ -28,6 +34,12 @@ export function ensureConsoleBuilt(): void {
       env: { ...process.env, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
     },
   );
+  try {
+    renameSync(scratch, target);
+  } catch {
+    // Another test file's build got there first.
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Debian's Chromium (apt-get install chromium), headless; CHROMIUM_PATH overrides the binary. */
