@@ -21,6 +21,7 @@ COPY .swcrc tsconfig.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY ml ./ml
+COPY console ./console
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime: compiled code, production node_modules and the data files swc does not copy -------
