@@ -79,6 +79,25 @@ describe('timing model', () => {
     expect(p.clv12m).toBeGreaterThan(0);
   });
 
+  it('falls back to the posterior rate when ₂F₁ is out of reach of its series (degenerate fit)', async () => {
+    const state = await trainTimingModel(brand.slice(0, 30), lastDay, {
+      minMembersForHazard: 1000,
+    });
+    // α → 0: for a member whose first purchase is today, z = t/(α + t) is within 1e-9 of 1.
+    const degenerate = {
+      ...state,
+      served: 'bgnbd' as const,
+      btyd: { ...state.btyd, params: { r: 0.5, alpha: 1e-9, a: 0.8, b: 2.5 } },
+    };
+    const p = predictMember(
+      degenerate,
+      { customer: 'new', days: [lastDay], amounts: [1000] },
+      lastDay,
+    );
+    expect(Number.isFinite(p.expectedPurchases12m)).toBe(true);
+    expect(Number.isFinite(p.clv12m)).toBe(true);
+  });
+
   it('discounts CLV: a higher rate or a lower margin is worth less', () => {
     const params = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
     const c = { frequency: 2, recency: 30.43, T: 38.86 };

@@ -30,6 +30,7 @@ import {
 } from './hazard';
 import { type ClassificationScores, type ReliabilityBin, reliabilityCurve, score } from './metrics';
 import { type RecencyTable, fitRecency, recencyPredict } from './recency';
+import { HypergeometricError } from './special';
 import { summarise } from './transactions';
 
 export type ServedAlgorithm = 'hazard' | 'bgnbd' | 'recency';
@@ -303,7 +304,10 @@ export function predictMember(
   const windows = windowProbabilities(state, state.served, history, nowDay);
   const pAlive = model.probabilityAlive(params, summary);
   const year = 365 / state.unitDays;
-  const expectedPurchases12m = model.conditionalExpectedPurchases(params, summary, year);
+  const expectedPurchases12m = withinSeries(
+    () => model.conditionalExpectedPurchases(params, summary, year),
+    () => pAlive * ((params.r + summary.frequency) / (params.alpha + summary.T)) * year,
+  );
   const monetary = summary.monetary;
   const spend = state.gammaGamma
     ? summary.frequency > 0
@@ -312,7 +316,10 @@ export function predictMember(
     : summary.frequency > 0
       ? monetary
       : state.meanSpend;
-  const clv12m = discountedClv(model, params, summary, state.unitDays, spend, state.clv);
+  const clv12m = withinSeries(
+    () => discountedClv(model, params, summary, state.unitDays, spend, state.clv),
+    () => expectedPurchases12m * spend * state.clv.margin,
+  );
   const median = windows.hazards
     ? medianDaysToPurchase(windows.hazards, state.hazard!.intervalDays)
     : btydMedianDays(state, summary);
@@ -325,6 +332,20 @@ export function predictMember(
     expectedPurchases12m,
     clv12m,
   };
+}
+
+/**
+ * Degenerate fits (tiny brands) can put ₂F₁ out of reach of its series; then the member's
+ * expected purchases fall back to the alive posterior rate (r + x)/(α + T) over the horizon,
+ * ignoring future dropout, rather than failing the whole brand's refit.
+ */
+function withinSeries(exact: () => number, approximate: () => number): number {
+  try {
+    return exact();
+  } catch (error) {
+    if (error instanceof HypergeometricError) return approximate();
+    throw error;
+  }
 }
 
 /** Days until P(≥ 1 purchase) reaches ½ under BG/NBD (bisection); undefined beyond two years. */
