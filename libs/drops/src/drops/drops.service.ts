@@ -57,6 +57,9 @@ export interface DropWithSkus extends Drop {
   skus: DropSku[];
 }
 
+/** A finished drop's Redis keys lapse this long after its last hold can have expired. */
+const RETIRE_AFTER_SECONDS = 24 * 3600;
+
 /** Who moved a drop: a staff member, or the scheduler's job. */
 export type TransitionActor = { type: 'staff'; id: string } | { type: 'job'; id?: string };
 
@@ -349,6 +352,8 @@ export class DropsService {
       return updated;
     });
     await this.stock.setStatus(brandId, id, moved.status, moved.earlyAccessTierIds);
+    if (to === 'ended' || to === 'cancelled')
+      await this.stock.retire(brandId, id, moved.holdSeconds + RETIRE_AFTER_SECONDS);
     this.logger.log(`drop ${id}: ${to} (${actor.type})`);
     return moved;
   }

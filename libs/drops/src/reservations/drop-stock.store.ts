@@ -328,6 +328,23 @@ export class DropStockStore {
 
   /** Forgets a drop's Redis state (tests of the rebuild; never used on the request path). */
   async forget(brandId: string, dropId: string): Promise<number> {
+    const keys = await this.keysOf(brandId, dropId);
+    return keys.length ? this.redis.del(...keys) : 0;
+  }
+
+  /**
+   * Lets a finished drop's keys lapse (holds still running when it ended can be confirmed until
+   * they expire; anything asked later is rebuilt from Postgres).
+   */
+  async retire(brandId: string, dropId: string, afterSeconds: number): Promise<void> {
+    const keys = await this.keysOf(brandId, dropId);
+    if (!keys.length) return;
+    const multi = this.redis.multi();
+    for (const key of keys) multi.expire(key, afterSeconds);
+    await multi.exec();
+  }
+
+  private async keysOf(brandId: string, dropId: string): Promise<string[]> {
     const base = this.base(brandId, dropId);
     const keys: string[] = [];
     let cursor = '0';
@@ -336,7 +353,7 @@ export class DropStockStore {
       cursor = next;
       keys.push(...found);
     } while (cursor !== '0');
-    return keys.length ? this.redis.del(...keys) : 0;
+    return keys;
   }
 }
 

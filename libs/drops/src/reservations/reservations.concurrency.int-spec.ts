@@ -94,7 +94,8 @@ describe('Drop reservations (Redis + Postgres)', () => {
 
   /**
    * 2,000 attempts at once on a SKU of 100 (limit 2 per member): 300 members, every 5th attempt
-   * a retry of an earlier key, every 7th asking for 3 (above the limit).
+   * a retry of an earlier key, every 7th asking for 3 (above the limit). All at once, or in
+   * waves around `midway`.
    */
   const race = async (dropId: string, midway?: () => Promise<unknown>) => {
     const outcomes = new Map<string, number>();
@@ -114,9 +115,17 @@ describe('Drop reservations (Redis + Postgres)', () => {
       }
     };
     const all = Array.from({ length: 2000 }, (_, i) => i);
-    const first = Promise.all(all.slice(0, 1000).map(attempt));
-    if (midway) await midway();
-    await Promise.all([first, ...all.slice(1000).map(attempt)]);
+    if (!midway) {
+      await Promise.all(all.map(attempt));
+      return outcomes;
+    }
+    // 100 waves of 20 concurrent attempts (first-time buyers sell 100 units within a few
+    // waves); `midway` runs while the 3rd wave is in flight.
+    for (let wave = 0; wave < 100; wave++) {
+      const running = all.slice(wave * 20, wave * 20 + 20).map(attempt);
+      if (wave === 2) await midway();
+      await Promise.all(running);
+    }
     return outcomes;
   };
 
@@ -171,11 +180,14 @@ describe('Drop reservations (Redis + Postgres)', () => {
   it('Redis state flushed mid-sale: rebuilt from Postgres, still exactly 100 units and no lost unit', async () => {
     const drop = await liveDrop();
     let forgotten = 0;
+    let heldWhenLost = 0;
     await race(drop.id, async () => {
-      await new Promise((r) => setTimeout(r, 30));
+      heldWhenLost = (await stock.snapshot(brandId, drop.id))[0].held;
       forgotten = await stock.forget(brandId, drop.id);
     });
     expect(forgotten).toBeGreaterThan(0);
+    expect(heldWhenLost).toBeGreaterThanOrEqual(10);
+    expect(heldWhenLost).toBeLessThan(100);
     const { units, maxPerMember } = await heldAndSold(drop.id);
     expect(units).toBe(100);
     expect(maxPerMember).toBeLessThanOrEqual(2);
@@ -250,6 +262,56 @@ describe('Drop reservations (Redis + Postgres)', () => {
         code: DropsErrorCode.InvalidTransition,
       },
     );
+  });
+
+  it('a draft changes until scheduled; cancelling a live drop returns its holds to stock', async () => {
+    const draft = await drops.create(actor, dropInput());
+    const changed = await drops.update(actor, draft.id, {
+      title: '  Renamed  ',
+      skus: [
+        { id: 'A', productId: 'PA', name: 'A', priceMinor: 100, stock: 3 },
+        { id: 'B', productId: 'PB', name: 'B', priceMinor: 200, stock: 4, perMemberLimit: 2 },
+      ],
+    });
+    expect(changed.title).toBe('Renamed');
+    expect(changed.skus.map((s) => [s.id, s.stock, s.perMemberLimit])).toEqual([
+      ['A', 3, 1],
+      ['B', 4, 2],
+    ]);
+    await expect(
+      drops.update(actor, draft.id, { endsAt: new Date(Date.now() - 3_600_000) }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
+    await drops.schedule(actor, draft.id);
+    await expect(drops.update(actor, draft.id, { title: 'late' })).rejects.toMatchObject({
+      code: DropsErrorCode.NotEditable,
+    });
+    const { reservation } = await reservations.reserve(brandId, memberIds[30], draft.id, {
+      skuId: 'B',
+      quantity: 2,
+      idempotencyKey: 'c',
+    });
+    expect((await stock.snapshot(brandId, draft.id)).find((s) => s.skuId === 'B')).toMatchObject({
+      available: 2,
+      held: 2,
+    });
+    const cancelled = await drops.cancel(actor, draft.id);
+    expect(cancelled.status).toBe('cancelled');
+    const { rows } = await heldAndSold(draft.id);
+    expect(rows.find((r) => r.id === reservation.id)?.status).toBe('cancelled');
+    expect((await stock.snapshot(brandId, draft.id)).find((s) => s.skuId === 'B')).toMatchObject({
+      available: 4,
+      held: 0,
+    });
+    await expect(
+      reservations.reserve(brandId, memberIds[31], draft.id, {
+        skuId: 'A',
+        quantity: 1,
+        idempotencyKey: 'd',
+      }),
+    ).rejects.toMatchObject({ code: DropsErrorCode.NotOnSale });
+    await expect(drops.cancel(actor, draft.id)).rejects.toMatchObject({
+      code: DropsErrorCode.InvalidTransition,
+    });
   });
 
   it('confirm awards points once under duplicate confirmations, and sells the unit once', async () => {
