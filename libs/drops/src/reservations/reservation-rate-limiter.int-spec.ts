@@ -9,7 +9,7 @@ const attempt = (limiter: ReservationRateLimiter, member: string, ip: string) =>
   limiter.consume('brand', member, ip).then(
     () => 'ok',
     (error: unknown) =>
-      error instanceof DomainError && error.code === DropsErrorCode.RateLimited
+      error instanceof DomainError && error.code === String(DropsErrorCode.RateLimited)
         ? `limited:${(error.details as { scope: string }).scope}`
         : String(error),
   );
