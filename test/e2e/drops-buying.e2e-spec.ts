@@ -292,6 +292,16 @@ describe('drops: create → schedule → live → reserve → confirm → sold o
       400,
       'validation_failed',
     );
+    // Staff list the brand's drops newest first, by cursor.
+    const page1 = await api.http().get('/v1/drops?limit=1').set('authorization', staff());
+    const first = page1.body as { items: DropBody[]; nextCursor: string | null };
+    expect(first.items.map((d) => d.id)).toEqual([drop.id]);
+    const page2 = await api
+      .http()
+      .get(`/v1/drops?limit=1&cursor=${first.nextCursor}`)
+      .set('authorization', staff());
+    expect((page2.body as { items: DropBody[] }).items).toHaveLength(1);
+    expect((page2.body as { items: DropBody[] }).items[0].id).not.toBe(drop.id);
     // Another brand's staff and members see nothing of this drop.
     const other = await seedTenant(api, 'drops-other');
     expectErrorBody(
