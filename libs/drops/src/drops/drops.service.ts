@@ -244,7 +244,10 @@ export class DropsService {
     return (await this.advance(actor.brandId, id, now)) ?? drop;
   }
 
-  /** Cancels a drop that has not ended; active holds are cancelled and their units returned. */
+  /**
+   * Cancels a drop that has not ended; active holds are cancelled and their units returned (a
+   * hold whose confirmation has started completes or expires on its own).
+   */
   async cancel(actor: StaffActor, id: string): Promise<Drop> {
     const drop = await this.transition(actor.brandId, id, 'cancelled', {
       type: 'staff',

@@ -346,6 +346,40 @@ describe('Drop reservations (Redis + Postgres)', () => {
     });
   });
 
+  it('a cancellation racing a confirmation: either the order stands or the hold is cancelled, never both', async () => {
+    const drop = await liveDrop();
+    for (let i = 0; i < 6; i++) {
+      const member = memberIds[40 + i];
+      const { reservation } = await reservations.reserve(brandId, member, drop.id, {
+        skuId: 'SKU-1',
+        quantity: 1,
+        idempotencyKey: `race-${i}`,
+      });
+      const [confirm, cancel] = await Promise.allSettled([
+        reservations.confirm(brandId, member, reservation.id),
+        reservations.cancel(brandId, member, reservation.id),
+      ]);
+      const { rows } = await heldAndSold(drop.id);
+      const row = rows.find((r) => r.id === reservation.id)!;
+      const orders = await ctx.db.pool.query(
+        'select 1 from orders where brand_id = $1 and external_id = $2',
+        [brandId, `drop-${reservation.id}`],
+      );
+      if (row.status === 'confirmed') {
+        expect(confirm.status).toBe('fulfilled');
+        expect(cancel.status).toBe('rejected');
+        expect(orders.rowCount).toBe(1);
+      } else {
+        expect(row.status).toBe('cancelled');
+        expect(confirm.status).toBe('rejected');
+        expect(orders.rowCount).toBe(0);
+      }
+    }
+    const [sku] = (await drops.getWithSkus(brandId, drop.id)).skus;
+    const [live] = await stock.snapshot(brandId, drop.id);
+    expect(live).toMatchObject({ held: 0, sold: sku.sold, available: 100 - sku.sold });
+  });
+
   it('raffle: entries in the window, a draw replayable from the published seed, holds for winners', async () => {
     const now = Date.now();
     const drop = await drops.create(

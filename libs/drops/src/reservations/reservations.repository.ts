@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, getTableColumns, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull, lte, sql } from 'drizzle-orm';
 import { DatabaseClient, type Executor, dropReservations, dropSkus } from '@app/db';
 import { type CreatedAtPosition, cursorAt, olderThan } from '@app/identity';
 
@@ -159,6 +159,7 @@ export class ReservationsRepository {
   /**
    * The single gate of stock return: a hold leaves 'held' at most once, so only the caller that
    * gets the row back returns its units to Redis. `dueAt`: only if expired by then (expiry).
+   * A cancellation never takes a hold whose confirmation has started (its order may exist).
    */
   async release(
     brandId: string,
@@ -177,6 +178,7 @@ export class ReservationsRepository {
           eq(dropReservations.status, 'held'),
           options.dueAt ? lte(dropReservations.expiresAt, options.dueAt) : undefined,
           options.memberId ? eq(dropReservations.memberId, options.memberId) : undefined,
+          to === 'cancelled' ? isNull(dropReservations.settledAt) : undefined,
         ),
       )
       .returning();
@@ -184,8 +186,9 @@ export class ReservationsRepository {
   }
 
   /**
-   * Pushes the expiry of a live hold to at least `until` while its order is being written, so
-   * the hold cannot expire (and its units be resold) under a confirmation in progress.
+   * Starts a confirmation: pushes the expiry of a live hold to at least `until` while its order
+   * is being written, so the hold cannot expire (and its units be resold) meanwhile, and stamps
+   * `settled_at` on the still-held row, which keeps cancellations away from it from now on.
    */
   async leaseForConfirm(
     brandId: string,
@@ -198,6 +201,7 @@ export class ReservationsRepository {
       .update(dropReservations)
       .set({
         expiresAt: sql`greatest(${dropReservations.expiresAt}, ${until.toISOString()}::timestamptz)`,
+        settledAt: now,
       })
       .where(
         and(

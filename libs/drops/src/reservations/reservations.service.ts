@@ -386,7 +386,8 @@ export class ReservationsService {
     if (row.status !== 'held') throw new ReservationNotHeldError(row.status);
     const released = await this.holds.release(brandId, id, 'cancelled', { memberId });
     if (released) return released;
-    throw new ReservationNotHeldError((await this.own(brandId, memberId, id)).status);
+    const latest = await this.own(brandId, memberId, id);
+    throw new ReservationNotHeldError(latest.status === 'held' ? 'confirming' : latest.status);
   }
 
   /** The expiry job: releases the hold if due; a hold leased by a confirmation is re-queued. */
