@@ -12,7 +12,13 @@ export class ReservationResponseDto {
   expiresAt!: string;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) orderId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) settledAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'When it left held; on a held reservation, when its confirmation started',
+  })
+  settledAt!: string | null;
 
   static from(r: Reservation): ReservationResponseDto {
     return {
