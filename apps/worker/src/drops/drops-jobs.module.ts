@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
-import { DropsModule } from '@app/drops';
+import { DropStockBroadcastModule, DropsModule } from '@app/drops';
 import { DropHoldsProcessor } from './drop-holds.processor';
 import { DropScheduleProcessor, DropSweepScheduler } from './drop-schedule.processor';
 
-/** Worker side of live drops: state-machine jobs, hold expiry, reconciliation, raffle draws. */
+/**
+ * Worker side of live drops: state-machine jobs, hold expiry, reconciliation, raffle draws. The
+ * stock broadcaster is imported so units freed by expiries here reach the room's clients too.
+ */
 @Module({
-  imports: [DropsModule],
+  imports: [DropsModule, DropStockBroadcastModule],
   providers: [DropScheduleProcessor, DropSweepScheduler, DropHoldsProcessor],
 })
 export class DropsJobsModule {}
