@@ -76,7 +76,7 @@ export const envSchema = z
 
     /** Group commit of order ingestion (docs/adr/0012): orders per transaction, transactions at once. */
     ORDER_BATCH_MAX: positiveInt.default(100),
-    ORDER_BATCH_IN_FLIGHT: positiveInt.default(2),
+    ORDER_BATCH_IN_FLIGHT: positiveInt.default(1),
 
     /** TensorFlow.js backend: `auto` tries tfjs-node, then wasm, then cpu (see docs/adr/0004). */
     TF_BACKEND: z.enum(['auto', 'node', 'wasm', 'cpu']).default('auto'),
