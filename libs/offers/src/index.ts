@@ -11,3 +11,4 @@ export * from './offer-engine.service';
 export * from './offers.module';
 export * from './dto/campaign.request.dto';
 export * from './dto/campaign.response.dto';
+export * from './offer-purchase-boosts';

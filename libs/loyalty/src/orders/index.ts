@@ -12,3 +12,4 @@ export * from './dto/order.request.dto';
 export * from './dto/order.response.dto';
 export * from './dto/earning-rule.request.dto';
 export * from './dto/earning-rule.response.dto';
+export * from './purchase-boosts';

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { MicroBatcher, type Settled } from '@app/common';
 import { AppConfig } from '@app/config';
 import { DatabaseClient, type Transaction } from '@app/db';
@@ -27,6 +27,7 @@ import {
   OrdersRepository,
   type Refund,
 } from './orders.repository';
+import { PURCHASE_BOOSTS, type PurchaseBoost, type PurchaseBoosts } from './purchase-boosts';
 import { EarningRulesService } from './rules/earning-rules.service';
 import {
   DEFAULT_PURCHASE_CONFIG,
@@ -119,6 +120,8 @@ interface Create {
   member: MemberForOrder;
   rule: EarningRule | null;
   evaluation: ReturnType<typeof evaluatePurchase>;
+  /** The boost applied and the points it added on top of the tier's multiplier. */
+  boost: (PurchaseBoost & { points: number }) | null;
   id: string;
 }
 
@@ -141,6 +144,7 @@ export class OrdersService {
     @Inject(EarningRulesService) private readonly rules: EarningRulesService,
     @Inject(OutboxPublisher) private readonly outbox: OutboxPublisher,
     @Inject(AppConfig) config: AppConfig,
+    @Optional() @Inject(PURCHASE_BOOSTS) private readonly boosts?: PurchaseBoosts,
   ) {
     this.batcher = new MicroBatcher((brandId, items) => this.ingestBatch(brandId, items), {
       maxBatch: config.ingest.batchMax,
@@ -216,13 +220,16 @@ export class OrdersService {
       );
       const byId = new Map(members.map((m) => [m.id, m]));
       const byExternalId = new Map(members.map((m) => [m.externalId, m]));
+      const memberOf = (input: OrderInput) =>
+        input.memberId
+          ? byId.get(input.memberId)
+          : byExternalId.get(input.memberExternalId ?? null);
+      const boosts = await this.boostsFor(brandId, items, memberOf, tx);
       const creates: Create[] = [];
       const orderIds = new Set<string>();
       for (const [index, item] of items.entries()) {
         const { input } = item;
-        const member = input.memberId
-          ? byId.get(input.memberId)
-          : byExternalId.get(input.memberExternalId ?? null);
+        const member = memberOf(input);
         if (!member) {
           results[index] = { ok: false, error: new MemberNotFoundError() };
           continue;
@@ -233,12 +240,22 @@ export class OrdersService {
         }
         orderIds.add(input.orderId);
         const rule = await this.rules.purchaseRule(brandId, input.placedAt, tx);
-        const evaluation = evaluatePurchase(rule?.config ?? DEFAULT_PURCHASE_CONFIG, item.lines, {
-          paidTotalMinor: input.paidTotalMinor,
-          currencyDigits: minorDigits(program.currency),
-          tierMultiplierBp: member.tierMultiplierBp,
-        });
-        creates.push({ index, item, member, rule, evaluation, id: '' });
+        const evaluate = (multiplierBp: number) =>
+          evaluatePurchase(rule?.config ?? DEFAULT_PURCHASE_CONFIG, item.lines, {
+            paidTotalMinor: input.paidTotalMinor,
+            currencyDigits: minorDigits(program.currency),
+            tierMultiplierBp: multiplierBp,
+          });
+        const boost = boosts[index];
+        const evaluation = evaluate(
+          boost
+            ? Math.round((member.tierMultiplierBp * boost.multiplierBp) / 10_000)
+            : member.tierMultiplierBp,
+        );
+        const boosted = boost
+          ? { ...boost, points: evaluation.points - evaluate(member.tierMultiplierBp).points }
+          : null;
+        creates.push({ index, item, member, rule, evaluation, boost: boosted, id: '' });
       }
       const inserted = await this.repository.insertOrders(
         brandId,
@@ -288,6 +305,7 @@ export class OrdersService {
               rule: c.rule ? c.rule.name : 'default: 1 point per currency unit',
               eligibleMinor: c.evaluation.eligibleMinor,
               tierMultiplierBp: c.member.tierMultiplierBp,
+              ...(c.boost ? { boost: c.boost } : {}),
             },
           },
         })),
@@ -330,6 +348,10 @@ export class OrdersService {
         });
       }
       await this.outbox.publishMany(tx, brandId, events);
+      const boosted = created.flatMap((c) =>
+        c.boost && c.boost.points > 0 ? [{ source: c.boost.source, points: c.boost.points }] : [],
+      );
+      if (boosted.length) await this.boosts?.recordAwarded(brandId, boosted, tx);
       await this.awardReferrals(brandId, created, tx);
       for (const c of created) {
         results[c.index] = {
@@ -364,6 +386,24 @@ export class OrdersService {
           : Promise.resolve(r),
       ),
     );
+  }
+
+  /** The boost in force for each order's member at the order's time (none without a provider). */
+  private async boostsFor(
+    brandId: string,
+    items: IngestItem[],
+    memberOf: (input: OrderInput) => MemberForOrder | undefined,
+    tx: Transaction,
+  ): Promise<(PurchaseBoost | null)[]> {
+    if (!this.boosts) return items.map(() => null);
+    const asked = items.flatMap((item, index) => {
+      const member = memberOf(item.input);
+      return member ? [{ index, memberId: member.id, at: item.input.placedAt }] : [];
+    });
+    const found = asked.length ? await this.boosts.activeFor(brandId, asked, tx) : [];
+    const result: (PurchaseBoost | null)[] = items.map(() => null);
+    asked.forEach((a, i) => (result[a.index] = found[i] ?? null));
+    return result;
   }
 
   /** The referrer's award when a referred member's first order is paid (rare: one per member). */
