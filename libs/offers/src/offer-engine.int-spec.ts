@@ -265,6 +265,36 @@ describe('offer engine (integration)', () => {
     expect(rows[0].headers).toEqual({ realtime: 'key' });
   });
 
+  it("quiet hours also hold the coupon's own coupon.issued push", async () => {
+    const now = new Date();
+    const templateId = await amountOffTemplate(moduleRef, brand);
+    const campaign = await launchCampaign(moduleRef, brand.brandId, {
+      trigger: { type: 'drop_missed' },
+      reward: { type: 'coupon', templateId, costMinor: 500 },
+      caps: {
+        quietHours: {
+          start: hhmm(new Date(now.getTime() - 3_600_000)),
+          end: hhmm(new Date(now.getTime() + 3_600_000)),
+        },
+      },
+    });
+    const member = await seedMarketingMember(moduleRef, brand.brandId);
+    await engine.handleEvent(brand.brandId, 'drop.raffle_lost', { memberId: member, dropId: 'd' });
+    expect((await offersOf(campaign.id)).map((o) => o.status)).toEqual(['issued']);
+    const { rows } = await ctx.db.pool.query<{ topic: string; available_at: Date }>(
+      `select topic, available_at from outbox_messages
+        where topic in ('offer.issued', 'coupon.issued') and payload->>'memberId' = $1
+        order by topic`,
+      [member],
+    );
+    const end = new Date(now.getTime() + 3_600_000);
+    end.setUTCSeconds(0, 0);
+    expect(rows.map((r) => [r.topic, r.available_at.getTime()])).toEqual([
+      ['coupon.issued', end.getTime()],
+      ['offer.issued', end.getTime()],
+    ]);
+  });
+
   it('holdout members get a held_out row and nothing else; arms never flip', async () => {
     const campaign = await launchCampaign(moduleRef, brand.brandId, {
       trigger: { type: 'review_approved' },

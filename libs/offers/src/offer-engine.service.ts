@@ -195,12 +195,14 @@ export class OfferEngine {
         // A savepoint: reward, message and budget reservation stand or fall together. The
         // reservation comes last so the campaign row stays locked only until the commit.
         await tx.transaction(async (sp) => {
+          const deliverAt = deliverableAt(now, caps.quietHours, timeZone);
           const issued = await this.issueReward(
             campaign,
             reward,
             row.id,
             occ.memberId,
             pointValueMicros,
+            deliverAt,
             sp,
           );
           const payload: OfferIssuedPayload = {
@@ -225,7 +227,7 @@ export class OfferEngine {
             key: `member:${occ.memberId}`,
             headers: channels.includes('in_app') ? { realtime: 'key' } : {},
             payload,
-            availableAt: deliverableAt(now, caps.quietHours, timeZone),
+            availableAt: deliverAt,
           });
           if (
             !(await this.campaigns.reserveBudget(
@@ -254,6 +256,8 @@ export class OfferEngine {
     offerId: string,
     memberId: string,
     pointValueMicros: number,
+    /** When the member may be notified (quiet hours): the coupon's own push waits too. */
+    notifyAt: Date,
     tx: Transaction,
   ): Promise<{ reward: OfferIssuedPayload['reward']; minor: number; points: number }> {
     const brandId = campaign.brandId;
@@ -261,7 +265,13 @@ export class OfferEngine {
       case 'coupon': {
         const { coupon } = await this.coupons.issue(
           brandId,
-          { templateId: reward.templateId, memberId, source: 'campaign', sourceId: offerId },
+          {
+            templateId: reward.templateId,
+            memberId,
+            source: 'campaign',
+            sourceId: offerId,
+            notifyAt,
+          },
           tx,
         );
         await this.offers.setOutcome(

@@ -45,6 +45,8 @@ export interface IssueCouponInput {
   source: string;
   /** The source's own id: issuing is idempotent on (source, sourceId). */
   sourceId: string;
+  /** Hold the member's `coupon.issued` notification until then (e.g. a campaign's quiet hours). */
+  notifyAt?: Date;
 }
 
 export interface CheckoutRequest {
@@ -192,6 +194,7 @@ export class CouponsService {
             key: `member:${coupon.memberId}`,
             headers: { ...MEMBER_REALTIME_HEADERS },
             payload,
+            availableAt: input.notifyAt,
           });
         return { coupon, duplicate: false };
       }
