@@ -386,14 +386,6 @@ export class LedgerRepository {
     }));
   }
 
-  async insertLot(brandId: string, values: NewPointLot, tx: Executor): Promise<PointLot> {
-    const [row] = await tx
-      .insert(pointLots)
-      .values({ ...values, brandId })
-      .returning();
-    return row;
-  }
-
   async findLotByEarnEntry(
     brandId: string,
     earnEntryId: string,
@@ -434,19 +426,7 @@ export class LedgerRepository {
 
   /** Σ remaining of open lots still held at `now` (the true pending amount). */
   async heldPoints(brandId: string, memberId: string, now: Date, tx?: Executor): Promise<number> {
-    const [row] = await this.ex(tx)
-      .select({ held: sql<string>`coalesce(sum(${pointLots.remaining}), 0)` })
-      .from(pointLots)
-      .where(
-        and(
-          eq(pointLots.brandId, brandId),
-          eq(pointLots.memberId, memberId),
-          gt(pointLots.remaining, 0),
-          isNull(pointLots.expiredAt),
-          gt(pointLots.availableAt, now),
-        ),
-      );
-    return Number(row?.held ?? 0);
+    return (await this.heldPointsMany(brandId, [memberId], now, tx)).get(memberId) ?? 0;
   }
 
   /** heldPoints for several members in one statement (members with nothing held are absent). */
@@ -465,7 +445,10 @@ export class LedgerRepository {
     return new Map(rows.map((r) => [r.member_id, Number(r.held)]));
   }
 
-  /** liveLotTotals for several members in one statement. */
+  /**
+   * What members' open lots look like at `now`: points still held (not yet available, not
+   * expired) and points past their expiry that the sweep has not expired yet (one statement).
+   */
   async liveLotTotalsMany(
     brandId: string,
     memberIds: string[],
@@ -481,27 +464,6 @@ export class LedgerRepository {
     return new Map(
       rows.map((r) => [r.member_id, { held: Number(r.held), overdue: Number(r.overdue) }]),
     );
-  }
-
-  /**
-   * What the member's open lots look like at `now`: points still held (not yet available, not
-   * expired) and points past their expiry that the sweep has not expired yet.
-   */
-  async liveLotTotals(
-    brandId: string,
-    memberId: string,
-    now: Date,
-    tx?: Executor,
-  ): Promise<{ held: number; overdue: number }> {
-    const result = await this.ex(tx).execute<{ held: string; overdue: string }>(sql`
-      select coalesce(sum(remaining) filter (
-               where available_at > ${now} and (expires_at is null or expires_at > ${now})), 0) as held,
-             coalesce(sum(remaining) filter (where expires_at <= ${now}), 0) as overdue
-        from point_lots
-       where brand_id = ${brandId} and member_id = ${memberId}
-         and remaining > 0 and expired_at is null`);
-    const row = result.rows[0];
-    return { held: Number(row?.held ?? 0), overdue: Number(row?.overdue ?? 0) };
   }
 
   /** Records which lots a debit drew from and takes the points off them. */

@@ -397,16 +397,7 @@ export class LedgerService {
    * expired yet are left out (they can no longer be spent).
    */
   async balance(brandId: string, memberId: string, tx?: Executor): Promise<PointsBalance> {
-    const row = await this.repository.getBalance(brandId, memberId, tx);
-    if (!row) return { balance: 0, pending: 0, debt: 0, lifetimeEarned: 0 };
-    const live = await this.repository.liveLotTotals(brandId, memberId, new Date(), tx);
-    const total = row.balance + row.pending;
-    return {
-      balance: Math.max(0, total - live.held - live.overdue),
-      pending: live.held,
-      debt: row.debt,
-      lifetimeEarned: row.lifetimeEarned,
-    };
+    return (await this.balances(brandId, [memberId], tx)).get(memberId) as PointsBalance;
   }
 
   // ---------------------------------------------------------------------------------------------
