@@ -115,30 +115,18 @@ export class OrdersRepository {
     ref: { id?: string; externalId?: string },
     tx?: Executor,
   ): Promise<MemberForOrder | null> {
-    const where = ref.id ? sql`m.id = ${ref.id}` : sql`m.external_id = ${ref.externalId ?? null}`;
-    const result = await this.ex(tx).execute<{
-      id: string;
-      referred_by: string | null;
-      multiplier_bp: number | null;
-    }>(sql`
-      select m.id, m.referred_by, coalesce(t.multiplier_bp, entry.multiplier_bp) as multiplier_bp
-        from members m
-        left join member_tiers mt on mt.brand_id = m.brand_id and mt.member_id = m.id
-        left join tiers t on t.brand_id = mt.brand_id and t.id = mt.tier_id
-        -- A member not yet evaluated by the tiers consumer is on the entry tier (rank 0).
-        left join tiers entry on entry.brand_id = m.brand_id and entry.rank = 0
-       where m.brand_id = ${brandId} and ${where}
-       limit 1`);
-    const row = result.rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      referredBy: row.referred_by,
-      tierMultiplierBp: row.multiplier_bp ?? 10_000,
-    };
+    const [member] = await this.findMembers(
+      brandId,
+      {
+        ids: ref.id ? [ref.id] : [],
+        externalIds: !ref.id && ref.externalId ? [ref.externalId] : [],
+      },
+      tx,
+    );
+    return member ?? null;
   }
 
-  /** findMember for a batch: members by id or storefront id, in one statement. */
+  /** Members by id or storefront id, in one statement (batches of orders). */
   async findMembers(
     brandId: string,
     refs: { ids: string[]; externalIds: string[] },
