@@ -66,6 +66,8 @@ export const orders = pgTable(
     uniqueIndex('orders_brand_external_key').on(t.brandId, t.externalId),
     index('orders_brand_member_placed_idx').on(t.brandId, t.memberId, t.placedAt),
     index('orders_brand_placed_idx').on(t.brandId, t.placedAt),
+    // Analytics rollups look for orders ingested since their last run (ADR 0021).
+    index('orders_brand_created_idx').on(t.brandId, t.createdAt),
     foreignKey({
       name: 'orders_member_fk',
       columns: [t.brandId, t.memberId],

@@ -197,6 +197,7 @@ export const posts = pgTable(
     index('posts_feed_hot_idx').on(t.brandId, t.communityId, t.hotScore, t.id),
     index('posts_author_idx').on(t.brandId, t.authorId, t.createdAt),
     index('posts_author_text_idx').on(t.brandId, t.authorId, t.textHash),
+    index('posts_brand_created_idx').on(t.brandId, t.createdAt),
     foreignKey({
       name: 'posts_community_fk',
       columns: [t.brandId, t.communityId],
@@ -247,6 +248,7 @@ export const comments = pgTable(
     primaryKey({ columns: [t.brandId, t.id] }),
     index('comments_post_idx').on(t.brandId, t.postId, t.createdAt, t.id),
     index('comments_author_text_idx').on(t.brandId, t.authorId, t.textHash),
+    index('comments_brand_created_idx').on(t.brandId, t.createdAt),
     foreignKey({
       name: 'comments_post_fk',
       columns: [t.brandId, t.postId],
@@ -304,6 +306,7 @@ export const reviews = pgTable(
     uniqueIndex('reviews_order_line_key').on(t.brandId, t.orderId, t.lineNo),
     index('reviews_product_idx').on(t.brandId, t.productId, t.status, t.createdAt),
     index('reviews_member_idx').on(t.brandId, t.memberId, t.createdAt),
+    index('reviews_brand_created_idx').on(t.brandId, t.createdAt),
     check('reviews_rating_range', sql`${t.rating} between 1 and 5`),
     memberFk('reviews_member_fk', t.brandId, t.memberId),
   ],

@@ -6,3 +6,4 @@ export * from './community';
 export * from './drops';
 export * from './ml';
 export * from './marketing';
+export * from './analytics';

@@ -92,6 +92,8 @@ export const ledgerEntries = pgTable(
     primaryKey({ columns: [t.brandId, t.id] }),
     uniqueIndex('ledger_entries_dedupe_key').on(t.brandId, t.dedupeKey),
     index('ledger_entries_member_idx').on(t.brandId, t.memberId, t.createdAt, t.id),
+    // Analytics (ADR 0021): the dashboard and its rollup job read a brand's entries by time.
+    index('ledger_entries_brand_created_idx').on(t.brandId, t.createdAt),
     index('ledger_entries_rule_idx')
       .on(t.brandId, t.memberId, t.ruleId, t.createdAt)
       .where(sql`${t.ruleId} is not null`),
@@ -252,6 +254,8 @@ export const refunds = pgTable(
     primaryKey({ columns: [t.brandId, t.id] }),
     uniqueIndex('refunds_external_key').on(t.brandId, t.externalId),
     index('refunds_order_idx').on(t.brandId, t.orderId),
+    // Analytics rollups look for refunds since their last run (ADR 0021).
+    index('refunds_brand_created_idx').on(t.brandId, t.createdAt),
     foreignKey({
       name: 'refunds_order_fk',
       columns: [t.brandId, t.orderId],

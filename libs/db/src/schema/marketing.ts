@@ -210,5 +210,6 @@ export const offers = pgTable(
     uniqueIndex('offers_occurrence_key').on(t.brandId, t.campaignId, t.occurrenceKey),
     index('offers_member_idx').on(t.brandId, t.memberId, t.issuedAt),
     index('offers_campaign_idx').on(t.brandId, t.campaignId, t.arm, t.status),
+    index('offers_brand_issued_idx').on(t.brandId, t.issuedAt),
   ],
 );
