@@ -149,6 +149,29 @@ export class DropsController {
     return DropResponseDto.from(await this.drops.getWithSkus(staff.brandId, id));
   }
 
+  @Post(':id/end')
+  @StaffAuth('owner', 'marketer')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'End an open drop now (owner/marketer)',
+    description:
+      'early_access, live or sold_out → ended, exactly like the scheduled end: the report is written, ' +
+      'the room gets `drop.status_changed`, sales stop and running holds expire or are confirmed as ' +
+      'usual. Idempotent: an ended drop is returned unchanged (200). 409 `drops.not_endable` for ' +
+      'draft, scheduled (cancel those instead) and cancelled drops.',
+  })
+  @ApiOkResponse({ type: DropResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async end(
+    @CurrentPrincipal() staff: StaffPrincipal,
+    @RequestId() requestId: string,
+    @Param('id', ParseUuidPipe) id: string,
+  ): Promise<DropResponseDto> {
+    await this.drops.end({ brandId: staff.brandId, id: staff.id, requestId }, id);
+    return DropResponseDto.from(await this.drops.getWithSkus(staff.brandId, id));
+  }
+
   @Get(':id/report')
   @StaffAuth('owner', 'marketer')
   @ApiOperation({

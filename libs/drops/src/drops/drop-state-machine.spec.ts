@@ -1,4 +1,4 @@
-import { canTransition, dueStatus, type DropSchedule } from './drop-state-machine';
+import { canTransition, dueStatus, endNow, type DropSchedule } from './drop-state-machine';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s));
 const drop = (status: DropSchedule['status'], tiers = ['gold']): DropSchedule => ({
@@ -38,5 +38,18 @@ describe('drop state machine', () => {
     expect(dueStatus(drop('draft'), at(25))).toBeNull();
     expect(dueStatus(drop('ended'), at(40))).toBeNull();
     expect(dueStatus(drop('cancelled'), at(40))).toBeNull();
+  });
+
+  it('ends an opened drop now, leaves an ended one alone and refuses the others', () => {
+    expect(endNow('early_access')).toBe('end');
+    expect(endNow('live')).toBe('end');
+    expect(endNow('sold_out')).toBe('end');
+    expect(endNow('ended')).toBe('already_ended');
+    expect(endNow('draft')).toBe('refuse');
+    expect(endNow('scheduled')).toBe('refuse');
+    expect(endNow('cancelled')).toBe('refuse');
+    // Every move it asks for is one the state machine allows.
+    for (const status of ['early_access', 'live', 'sold_out'] as const)
+      expect(canTransition(status, 'ended')).toBe(true);
   });
 });

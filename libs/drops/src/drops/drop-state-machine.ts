@@ -17,6 +17,16 @@ export function canTransition(from: DropStatus, to: DropStatus): boolean {
   return NEXT[from].includes(to);
 }
 
+/**
+ * What staff's "end now" does from a status: a drop that has opened (early access, live, sold
+ * out) ends; an ended one is left as it is (the request is idempotent); one that never opened
+ * (draft, scheduled) or was cancelled is refused — cancelling is the way to stop those.
+ */
+export function endNow(status: DropStatus): 'end' | 'already_ended' | 'refuse' {
+  if (status === 'ended') return 'already_ended';
+  return status === 'early_access' || status === 'live' || status === 'sold_out' ? 'end' : 'refuse';
+}
+
 /** Members can reserve in these statuses (early access only for the listed tiers). */
 export const ON_SALE: readonly DropStatus[] = ['early_access', 'live'];
 

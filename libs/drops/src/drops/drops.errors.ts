@@ -28,6 +28,7 @@ export enum DropsErrorCode {
   RaffleClosed = 'drops.raffle_closed',
   RaffleAlreadyEntered = 'drops.raffle_already_entered',
   ReportNotReady = 'drops.report_not_ready',
+  NotEndable = 'drops.not_endable',
 }
 
 export class DropNotFoundError extends NotFoundError {
@@ -207,6 +208,20 @@ export class DropReportNotReadyError extends DomainError {
       DropsErrorCode.ReportNotReady,
       ErrorKind.Conflict,
       'The report is written when the drop ends',
+      { status },
+    );
+  }
+}
+
+/** "End now" on a drop that never opened or was cancelled. */
+export class DropNotEndableError extends DomainError {
+  constructor(status: string) {
+    super(
+      DropsErrorCode.NotEndable,
+      ErrorKind.Conflict,
+      status === 'cancelled'
+        ? 'A cancelled drop cannot be ended'
+        : `Only a drop that has opened can be ended now (it is ${status}); cancel it instead`,
       { status },
     );
   }

@@ -10,10 +10,17 @@ import { RaffleService } from '../raffle/raffle.service';
 import type { DropReport } from '../report/drop-report';
 import { DropReportService } from '../report/drop-report.service';
 import { DropJobs } from './drop-jobs';
-import { type DropStatus, canTransition, dueStatus, scheduleInstants } from './drop-state-machine';
+import {
+  type DropStatus,
+  canTransition,
+  dueStatus,
+  endNow,
+  scheduleInstants,
+} from './drop-state-machine';
 import {
   DropConcurrentChangeError,
   DropNotEditableError,
+  DropNotEndableError,
   DropNotFoundError,
   DropReportNotReadyError,
   InvalidDropTransitionError,
@@ -256,6 +263,34 @@ export class DropsService {
     for (const hold of await this.reservations.heldOfDrop(actor.brandId, id))
       await this.holds.release(actor.brandId, hold.id, 'cancelled');
     return drop;
+  }
+
+  /**
+   * Staff end an open drop before its `endsAt`: the same `ended` transition the scheduled end
+   * makes (report, `drop.status_changed` to the room, `drop.ended`), and like it, holds are left
+   * to run out or be confirmed. Ending an ended drop returns it unchanged (also when the clock or
+   * another click ended it first); draft, scheduled and cancelled drops are refused.
+   */
+  async end(actor: StaffActor, id: string): Promise<Drop> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const drop = await this.get(actor.brandId, id);
+      const decision = endNow(drop.status);
+      if (decision === 'already_ended') return drop;
+      if (decision === 'refuse') throw new DropNotEndableError(drop.status);
+      try {
+        return await this.transition(
+          actor.brandId,
+          id,
+          'ended',
+          { type: 'staff', id: actor.id },
+          drop.version,
+        );
+      } catch (error) {
+        // Moved meanwhile (sold out, or ended by the clock): decide again on the new status.
+        if (!(error instanceof DropConcurrentChangeError)) throw error;
+      }
+    }
+    throw new DropConcurrentChangeError();
   }
 
   /**
