@@ -36,6 +36,7 @@ import { ModerationHttpModule } from './community/moderation-http.module';
 import { ReviewsHttpModule } from './community/reviews-http.module';
 import { DropsHttpModule } from './drops/drops-http.module';
 import { PredictionsHttpModule } from './predictions/predictions-http.module';
+import { RecommendationsHttpModule } from './recommendations/recommendations-http.module';
 import { CampaignsHttpModule } from './marketing/campaigns-http.module';
 import { SegmentsHttpModule } from './marketing/segments-http.module';
 import { AnalyticsHttpModule } from './console/analytics-http.module';
@@ -63,6 +64,7 @@ export class AppModule {
         ModerationHttpModule,
         DropsHttpModule,
         PredictionsHttpModule,
+        RecommendationsHttpModule,
         SegmentsHttpModule,
         CampaignsHttpModule,
         AnalyticsHttpModule,

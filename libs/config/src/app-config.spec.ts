@@ -30,6 +30,15 @@ describe('AppConfig.load', () => {
     expect(() => AppConfig.load({ TF_BACKEND: 'gpu' })).toThrow(/TF_BACKEND/);
   });
 
+  it('points the api at the local recommender unless RECOMMENDER_URL says otherwise', () => {
+    expect(AppConfig.load({}).ml.recommenderUrl).toBe('http://127.0.0.1:3002');
+    expect(AppConfig.load({ RECOMMENDER_URL: 'http://rec.internal:8080/' }).ml.recommenderUrl).toBe(
+      'http://rec.internal:8080',
+    );
+    expect(() => AppConfig.load({ RECOMMENDER_URL: 'ftp://rec' })).toThrow(/RECOMMENDER_URL/);
+    expect(() => AppConfig.load({ RECOMMENDER_URL: 'not a url' })).toThrow(/RECOMMENDER_URL/);
+  });
+
   it('lists every invalid variable in one error', () => {
     let error: unknown;
     try {

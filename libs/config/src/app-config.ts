@@ -45,7 +45,7 @@ export class AppConfig {
   readonly worker: { heartbeatEveryMs: number };
   readonly ingest: { batchMax: number; batchInFlight: number };
   readonly webhooks: { allowPrivateNetworks: boolean };
-  readonly ml: { tfBackend: Env['TF_BACKEND'] };
+  readonly ml: { tfBackend: Env['TF_BACKEND']; recommenderUrl: string };
 
   constructor(env: Env) {
     this.env = env.NODE_ENV;
@@ -87,7 +87,11 @@ export class AppConfig {
       allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? env.NODE_ENV !== 'production',
     };
     this.ingest = { batchMax: env.ORDER_BATCH_MAX, batchInFlight: env.ORDER_BATCH_IN_FLIGHT };
-    this.ml = { tfBackend: env.TF_BACKEND };
+    this.ml = {
+      tfBackend: env.TF_BACKEND,
+      // Without a trailing slash, so paths can be appended.
+      recommenderUrl: env.RECOMMENDER_URL.replace(/\/+$/, ''),
+    };
   }
 
   /** Parses an environment (process.env by default); throws ConfigError listing every problem. */

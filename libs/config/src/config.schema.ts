@@ -41,6 +41,12 @@ export const envSchema = z
     WORKER_PORT: port.default(3001),
     RECOMMENDER_PORT: port.default(3002),
     PUBLIC_URL: z.string().url().optional(),
+    /** Where the api reaches the recommender (staff recommendations are proxied there, ADR 0020). */
+    RECOMMENDER_URL: z
+      .string()
+      .url()
+      .refine((url) => /^https?:\/\//.test(url), 'must be an http(s):// URL')
+      .default('http://127.0.0.1:3002'),
 
     JWT_ACCESS_SECRET: z.string().min(32).default(DEV_ONLY_SECRET),
     JWT_REFRESH_SECRET: z.string().min(32).default(`${DEV_ONLY_SECRET}-refresh`),

@@ -3,9 +3,11 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import {
   type ApiKeyPrincipal,
   ApiKeyAuth,
+  Authenticated,
   CurrentPrincipal,
   ErrorResponseDto,
   ParseUuidPipe,
+  type StaffPrincipal,
 } from '@app/identity';
 import {
   RecommendationsQueryDto,
@@ -23,9 +25,11 @@ export class RecommendationsController {
   ) {}
 
   @Get('members/:id/recommendations')
-  @ApiKeyAuth()
+  // Staff tokens are what the api forwards for the console's member lookup (docs/adr/0020).
+  @Authenticated({ apiKey: true, staff: ['owner', 'marketer'] })
   @ApiOperation({
-    summary: 'Ranked products for a member, each with a score and a reason (storefront API key)',
+    summary:
+      'Ranked products for a member, each with a score and a reason (storefront API key; staff owner/marketer)',
     description:
       'Blend of collaborative filtering (iALS, folded in from the member’s latest purchases), re-buy and ' +
       'recent popularity. Filters apply before the list is cut to `limit`. A member without history gets ' +
@@ -37,11 +41,11 @@ export class RecommendationsController {
     description: 'Unknown member (or another brand’s)',
   })
   forMember(
-    @CurrentPrincipal() storefront: ApiKeyPrincipal,
+    @CurrentPrincipal() caller: ApiKeyPrincipal | StaffPrincipal,
     @Param('id', ParseUuidPipe) memberId: string,
     @Query() query: RecommendationsQueryDto,
   ): Promise<RecommendationsResponseDto> {
-    return this.recommendations.forMember(storefront.brandId, memberId, {
+    return this.recommendations.forMember(caller.brandId, memberId, {
       limit: query.limit,
       category: query.category,
       excludePurchased: query.exclude_purchased,
