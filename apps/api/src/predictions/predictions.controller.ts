@@ -11,9 +11,11 @@ import {
 import {
   MemberPredictionPageResponseDto,
   MemberPredictionResponseDto,
+  PredictionNotFoundError,
   PredictionsService,
   SegmentParamsDto,
 } from '@app/ml';
+import { MemberPredictionLookupResponseDto } from './dto/member-prediction-lookup.response.dto';
 
 @ApiTags('predictions')
 @Controller('v1')
@@ -36,6 +38,31 @@ export class PredictionsController {
     @Param('id', ParseUuidPipe) id: string,
   ): Promise<MemberPredictionResponseDto> {
     return MemberPredictionResponseDto.from(await this.predictions.forMember(staff.brandId, id));
+  }
+
+  @Get('members/:id/predictions/latest')
+  @StaffAuth('owner', 'marketer')
+  @ApiOperation({
+    summary: 'A member’s prediction, or `scored: false` when there is none yet (owner, marketer)',
+    description:
+      'Same data as `GET /v1/members/{id}/predictions`, but a member who has not been scored yet is ' +
+      'a normal answer (`{ scored: false, prediction: null }`) rather than a 404, so pages that ' +
+      'show any member (the console’s member lookup) make no failing request. An unknown member ' +
+      'is still a 404.',
+  })
+  @ApiOkResponse({ type: MemberPredictionLookupResponseDto })
+  @ApiNotFoundResponse({ description: 'No such member in the brand', type: ErrorResponseDto })
+  async latest(
+    @CurrentPrincipal() staff: StaffPrincipal,
+    @Param('id', ParseUuidPipe) id: string,
+  ): Promise<MemberPredictionLookupResponseDto> {
+    try {
+      const row = await this.predictions.forMember(staff.brandId, id);
+      return { scored: true, prediction: MemberPredictionResponseDto.from(row) };
+    } catch (error) {
+      if (error instanceof PredictionNotFoundError) return { scored: false, prediction: null };
+      throw error;
+    }
   }
 
   @Get('predictions/segments/:segment')
