@@ -36,6 +36,15 @@ interface Joined {
   viewers: number;
 }
 
+/** Statuses "End drop now" applies to (the api refuses the others with drops.not_endable). */
+const OPEN = ['early_access', 'live', 'sold_out'];
+
+const DONE = {
+  schedule: 'Drop scheduled: it goes live at its start time',
+  end: 'Drop ended: sales are closed and the report is written',
+  cancel: 'Drop cancelled: active holds were returned to stock',
+} as const;
+
 export function DropsScreen({ dropId }: { dropId: string | null }) {
   return dropId ? <ControlRoom dropId={dropId} /> : <DropList />;
 }
@@ -190,16 +199,14 @@ function ControlRoom({ dropId }: { dropId: string }) {
     else setFailure(ack.error.message);
   }
 
-  async function control(action: 'schedule' | 'cancel') {
+  async function control(action: 'schedule' | 'end' | 'cancel') {
     setFailure(null);
     try {
       const drop = await api<{ status: string }>(`/v1/drops/${dropId}/${action}`, {
         method: 'POST',
       });
       setJoined((prev) => (prev ? { ...prev, drop: { ...prev.drop, status: drop.status } } : prev));
-      setStatus(
-        action === 'schedule' ? 'Drop scheduled: it goes live at its start time' : 'Drop ended',
-      );
+      setStatus(DONE[action]);
     } catch (e) {
       setFailure(errorText(e));
     }
@@ -240,11 +247,18 @@ function ControlRoom({ dropId }: { dropId: string }) {
         </button>
         <button
           type="button"
+          onClick={() => void control('end')}
+          disabled={!joined || !OPEN.includes(joined.drop.status)}
+        >
+          End drop now
+        </button>
+        <button
+          type="button"
           className="danger"
           onClick={() => void control('cancel')}
           disabled={!joined || ['ended', 'cancelled', 'sold_out'].includes(joined.drop.status)}
         >
-          End (cancel) drop
+          Cancel drop
         </button>
       </div>
       <div className="kpis">

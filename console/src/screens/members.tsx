@@ -87,6 +87,22 @@ interface Prediction {
   pAlive: number;
   clv12mMinor: number;
 }
+interface PredictionLookup {
+  scored: boolean;
+  prediction: Prediction | null;
+}
+interface Recommendation {
+  productId: string;
+  name: string | null;
+  category: string | null;
+  score: number;
+  reason: { kind: string; text: string };
+}
+interface Recommendations {
+  available: boolean;
+  strategy: 'personalised' | 'cold_start' | null;
+  items: Recommendation[];
+}
 
 function MemberDetail({ id }: { id: string }) {
   const member = useApi<Member>(`/v1/members/${id}`);
@@ -97,7 +113,16 @@ function MemberDetail({ id }: { id: string }) {
   // Asked only when the brand has tiers: without a programme the member endpoint answers 404.
   const tiers = useApi<{ items: unknown[] }>(member.data ? '/v1/loyalty/tiers' : null);
   const tier = useApi<Tier>(tiers.data?.items.length ? `/v1/members/${id}/tier` : null);
-  const predictions = useApi<Prediction>(member.data ? `/v1/members/${id}/predictions` : null);
+  // The lookup variant answers an unscored member with `scored: false` instead of a 404, which
+  // the browser would log as a console error.
+  const lookup = useApi<PredictionLookup>(
+    member.data ? `/v1/members/${id}/predictions/latest` : null,
+  );
+  const prediction = lookup.data?.prediction ?? null;
+  // The api answers 200 `available: false` when the recommender is down, for the same reason.
+  const recommendations = useApi<Recommendations>(
+    member.data ? `/v1/members/${id}/recommendations?limit=10` : null,
+  );
   if (member.error)
     return (
       <p role="alert" className="error">
@@ -129,33 +154,36 @@ function MemberDetail({ id }: { id: string }) {
       </article>
       <article aria-label="Predictions">
         <h2>Predictions</h2>
-        {predictions.data ? (
+        {prediction ? (
           <dl>
             <dt>Next purchase</dt>
             <dd>
-              {predictions.data.nextPurchaseAt
-                ? new Date(predictions.data.nextPurchaseAt).toLocaleDateString()
+              {prediction.nextPurchaseAt
+                ? new Date(prediction.nextPurchaseAt).toLocaleDateString()
                 : '—'}
             </dd>
             <dt>Buys within 7 / 28 days</dt>
             <dd>
-              {percent(predictions.data.p7)} / {percent(predictions.data.p28)}
+              {percent(prediction.p7)} / {percent(prediction.p28)}
             </dd>
             <dt>Still active</dt>
-            <dd>{percent(predictions.data.pAlive)}</dd>
+            <dd>{percent(prediction.pAlive)}</dd>
             <dt>CLV (12 months)</dt>
-            <dd>{money(predictions.data.clv12mMinor)}</dd>
+            <dd>{money(prediction.clv12mMinor)}</dd>
           </dl>
         ) : (
-          <p className="muted">
-            {predictions.error ? 'No prediction for this member yet.' : 'Loading…'}
+          <p className="muted" data-testid="prediction-state">
+            {lookup.error
+              ? `Predictions unavailable: ${lookup.error}`
+              : lookup.data
+                ? 'Not scored yet: predictions come after the member’s first paid order.'
+                : 'Loading…'}
           </p>
         )}
+      </article>
+      <article aria-label="Recommendations">
         <h2>Recommendations</h2>
-        <p className="muted">
-          The recommender is a separate service; its recommendations are not exposed to the console
-          yet.
-        </p>
+        <RecommendationList state={recommendations} />
       </article>
       <article aria-label="Points ledger" className="wide">
         <h2>Points ledger</h2>
@@ -181,5 +209,66 @@ function MemberDetail({ id }: { id: string }) {
         </table>
       </article>
     </div>
+  );
+}
+
+function RecommendationList({
+  state,
+}: {
+  state: { data: Recommendations | null; error: string | null };
+}) {
+  if (state.error)
+    return (
+      <p className="muted" data-testid="recommendations-state">
+        Recommendations unavailable: {state.error}
+      </p>
+    );
+  if (!state.data)
+    return (
+      <p className="muted" data-testid="recommendations-state">
+        Loading…
+      </p>
+    );
+  if (!state.data.available)
+    return (
+      <p className="muted" data-testid="recommendations-state">
+        Recommendations unavailable: the recommender did not answer. Try again later.
+      </p>
+    );
+  if (!state.data.items.length)
+    return (
+      <p className="muted" data-testid="recommendations-state">
+        Nothing to recommend yet: the brand has no orders to learn from.
+      </p>
+    );
+  return (
+    <>
+      <p className="muted" data-testid="recommendations-state">
+        {state.data.strategy === 'cold_start'
+          ? 'No purchases yet: popular products.'
+          : 'Personalised from this member’s purchases.'}
+      </p>
+      <table aria-label="Recommended products">
+        <thead>
+          <tr>
+            <th scope="col">Product</th>
+            <th scope="col">Score</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {state.data.items.map((item) => (
+            <tr key={item.productId}>
+              <th scope="row">
+                {item.name ?? item.productId}
+                {item.category && <span className="muted"> · {item.category}</span>}
+              </th>
+              <td>{item.score.toFixed(3)}</td>
+              <td>{item.reason.text}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
