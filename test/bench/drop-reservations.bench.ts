@@ -15,6 +15,8 @@ import autocannon from 'autocannon';
 import { auditStock, HOT_SKU, setUpLiveDrop } from './drop-setup';
 import {
   CONNECTIONS,
+  cpuSnapshot,
+  cpuTable,
   DURATION,
   type Result,
   measureGet,
@@ -28,7 +30,7 @@ const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 20_000);
 const STOCK = Number(process.env.BENCH_STOCK ?? 5_000);
 
 runBench(() =>
-  withBenchServers(async ({ database, baselineUrl, apiUrl, createBrand }) => {
+  withBenchServers(async ({ database, baselineUrl, apiUrl, api, createBrand }) => {
     const { brand } = await createBrand();
     const drop = await setUpLiveDrop({
       apiUrl,
@@ -81,7 +83,9 @@ runBench(() =>
     });
     await reserve(2); // warm-up: JIT, pools, Lua script load
     statuses.clear();
+    const cpuBefore = cpuSnapshot(api.pid);
     const result = await reserve(DURATION);
+    const cpuAfter = cpuSnapshot(api.pid);
     const expected = (statuses.get(201) ?? 0) + (statuses.get(409) ?? 0);
     const measured: Result = {
       ...summarise('POST /v1/drops/{id}/reservations (hot SKU)', result),
@@ -102,6 +106,7 @@ runBench(() =>
       `stock ${audit.stock}: ${audit.units} units held or sold in ${audit.holds} holds; ` +
         `oversold ${audit.oversold}; members above the limit ${audit.overLimit}`,
     );
+    console.log(`\n${cpuTable(cpuBefore, cpuAfter, result.requests.total, 'attempt')}`);
     if (audit.oversold > 0 || audit.overLimit > 0) process.exitCode = 1;
   }),
 );

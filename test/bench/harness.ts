@@ -6,6 +6,7 @@
  * script), BENCH_PROFILE=<dir> (V8 CPU profile of the api process for the whole run).
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -15,6 +16,62 @@ export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 export const OPERATOR_TOKEN = 'bench-operator-token-0123456789abcdef';
 export const BENCH_PASSWORD = 'bench-password-1';
 const ROOT = resolve(__dirname, '../..');
+
+/** CPU seconds (user + system) a process has used so far; null where /proc is not available. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
+  } catch {
+    return null;
+  }
+}
+
+/** Pids of every process whose command name is `name` (all PostgreSQL backends, say). */
+function pidsNamed(name: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === name;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** CPU seconds used so far by the api, PostgreSQL (all processes), Redis and this load generator. */
+export function cpuSnapshot(apiPid: number | undefined): Record<string, number> {
+  const sum = (pids: number[]) => pids.reduce((t, pid) => t + (cpuSeconds(pid) ?? 0), 0);
+  const self = process.cpuUsage();
+  return {
+    api: cpuSeconds(apiPid) ?? 0,
+    postgres: sum(pidsNamed('postgres')),
+    redis: sum(pidsNamed('redis-server')),
+    'load generator': (self.user + self.system) / 1e6,
+  };
+}
+
+/**
+ * Where the cores went per request: CPU ms of each process between two snapshots, and the
+ * ceiling one core puts on the api.
+ */
+export function cpuTable(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  requests: number,
+  unit: string,
+): string {
+  if (requests <= 0) return '';
+  const ms = (name: string) => ((after[name] - before[name]) * 1000) / requests;
+  const lines = Object.keys(after).map((name) => `| ${name} | ${ms(name).toFixed(2)} |`);
+  const api = ms('api');
+  return (
+    `| process | CPU ms per ${unit} |\n|---|---:|\n${lines.join('\n')}\n\n` +
+    `api process: ${api.toFixed(2)} ms of CPU per ${unit} (the ceiling on one core is ${Math.round(1000 / api)} ${unit}s/s)`
+  );
+}
 
 export interface Result {
   name: string;

@@ -7,13 +7,14 @@
  * BENCH_CONNECTIONS, BENCH_MEMBERS and those in harness.ts.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { signStorefrontRequest } from '../support/storefront-signing';
 import {
   BENCH_PASSWORD,
   CONNECTIONS,
+  cpuSnapshot,
+  cpuTable,
   DURATION,
   post,
   report,
@@ -23,42 +24,6 @@ import {
 } from './harness';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000);
-
-/** CPU seconds (user + system) a process has used so far; null where /proc is not available. */
-function cpuSeconds(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
-  } catch {
-    return null;
-  }
-}
-
-/** Pids of every process whose command name is `name` (all PostgreSQL backends, say). */
-function pidsNamed(name: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === name;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
-
-/** CPU seconds used so far by the api, PostgreSQL (all processes), Redis and this load generator. */
-function cpuSnapshot(apiPid: number | undefined): Record<string, number> {
-  const sum = (pids: number[]) => pids.reduce((t, pid) => t + (cpuSeconds(pid) ?? 0), 0);
-  const self = process.cpuUsage();
-  return {
-    api: cpuSeconds(apiPid) ?? 0,
-    postgres: sum(pidsNamed('postgres')),
-    redis: sum(pidsNamed('redis-server')),
-    'load generator': (self.user + self.system) / 1e6,
-  };
-}
 
 runBench(() =>
   withBenchServers(async ({ database, baselineUrl: address, apiUrl, api, createBrand }) => {
@@ -165,18 +130,7 @@ runBench(() =>
       results,
       1,
     );
-    if (measured.requests.total > 0) {
-      // CPU per order of each process: where the two cores went (ms of CPU per order).
-      const lines = Object.keys(cpuAfter).map((name) => {
-        const ms = ((cpuAfter[name] - cpuBefore[name]) * 1000) / measured.requests.total;
-        return `| ${name} | ${ms.toFixed(2)} |`;
-      });
-      console.log(`\n| process | CPU ms per order |\n|---|---:|\n${lines.join('\n')}`);
-      const apiMs = ((cpuAfter.api - cpuBefore.api) * 1000) / measured.requests.total;
-      console.log(
-        `\napi process: ${apiMs.toFixed(2)} ms of CPU per order (the ceiling on one core is ${Math.round(1000 / apiMs)} orders/s)`,
-      );
-    }
+    console.log(`\n${cpuTable(cpuBefore, cpuAfter, measured.requests.total, 'order')}`);
     const c = counts.rows[0];
     console.log(
       `\nwritten: ${c.orders} orders, ${c.earns} earn entries, ${c.points} points in balances`,
