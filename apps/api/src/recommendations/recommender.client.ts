@@ -30,6 +30,8 @@ export class RecommenderClient {
     options: { limit: number; requestId?: string },
   ): Promise<RecommenderAnswer> {
     const url = `${this.config.ml.recommenderUrl}/v1/members/${encodeURIComponent(memberId)}/recommendations?limit=${options.limit}`;
+    // Aborts the request and the body read alike; `aborted` tells a timeout from a refusal.
+    const deadline = AbortSignal.timeout(RECOMMENDER_TIMEOUT_MS);
     let response: Response;
     try {
       response = await fetch(url, {
@@ -38,10 +40,10 @@ export class RecommenderClient {
           accept: 'application/json',
           ...(options.requestId ? { 'x-request-id': options.requestId } : {}),
         },
-        signal: AbortSignal.timeout(RECOMMENDER_TIMEOUT_MS),
+        signal: deadline,
       });
     } catch (error) {
-      const timeout = error instanceof Error && error.name === 'TimeoutError';
+      const timeout = deadline.aborted;
       this.logger.warn(
         `recommender ${timeout ? 'timed out' : 'unreachable'}: ${error instanceof Error ? error.message : String(error)}`,
       );
@@ -59,9 +61,8 @@ export class RecommenderClient {
     try {
       return { available: true, body: (await response.json()) as RecommendationsResponseDto };
     } catch (error) {
-      const timeout = error instanceof Error && error.name === 'TimeoutError';
       this.logger.warn(`recommender body unreadable: ${String(error)}`);
-      return { available: false, reason: timeout ? 'timeout' : 'error' };
+      return { available: false, reason: deadline.aborted ? 'timeout' : 'error' };
     }
   }
 }
