@@ -8,7 +8,7 @@
  */
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { AnalyticsRepository, AnalyticsService } from '@app/analytics';
+import { AnalyticsRepository, AnalyticsRollupRepository, AnalyticsService } from '@app/analytics';
 import { DatabaseClient } from '@app/db';
 import {
   BENCH_PASSWORD,
@@ -166,7 +166,7 @@ runBench(() =>
     // Each query of the dashboard, in this process, against the same baseline.
     const db = new DatabaseClient({ connectionString: database.url, max: 4 });
     const repo = new AnalyticsRepository(db);
-    const service = new AnalyticsService(repo);
+    const service = new AnalyticsService(repo, new AnalyticsRollupRepository(db));
     const now = new Date();
     const windows = [
       { name: '90 days', range: { from: new Date(now.getTime() - 90 * DAY), to: now } },

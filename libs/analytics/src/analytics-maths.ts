@@ -44,3 +44,35 @@ export function uplift(
   const h = ratio(holdout.converted, holdout.members);
   return t === null || h === null ? null : t - h;
 }
+
+/** The UTC day (YYYY-MM-DD) of an instant. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** Midnight UTC starting a day (YYYY-MM-DD), plus `days` days. */
+export function dayStart(day: string, days = 0): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS);
+}
+
+/**
+ * Splits a window at whole UTC days: the days before `throughDay` it covers entirely are read from
+ * the rollups, the slices left (the first partial day, and everything from the rollup boundary or
+ * the last partial day on) are computed live. Without rollups, everything is live.
+ */
+export function splitWindow(
+  range: DateRange,
+  throughDay: string | null,
+): { rolled: { from: string; to: string } | null; live: DateRange[] } {
+  if (throughDay === null) return { rolled: null, live: [range] };
+  const fromDay = utcDay(range.from);
+  const a =
+    dayStart(fromDay).getTime() === range.from.getTime() ? fromDay : utcDay(dayStart(fromDay, 1));
+  const toDay = utcDay(range.to);
+  const b = toDay < throughDay ? toDay : throughDay;
+  if (a >= b) return { rolled: null, live: [range] };
+  const live: DateRange[] = [];
+  if (range.from < dayStart(a)) live.push({ from: range.from, to: dayStart(a) });
+  if (dayStart(b) < range.to) live.push({ from: dayStart(b), to: range.to });
+  return { rolled: { from: a, to: b }, live };
+}

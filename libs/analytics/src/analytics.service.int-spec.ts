@@ -5,6 +5,7 @@ import { ConfigModule } from '@app/config';
 import { DbModule } from '@app/db';
 import { createTestContext, type TestContext } from '@app/testing';
 import { AnalyticsModule } from './analytics.module';
+import { AnalyticsRollupService } from './analytics-rollup.service';
 import { AnalyticsService, type Dashboard } from './analytics.service';
 
 /**
@@ -391,6 +392,17 @@ describe('AnalyticsService.dashboard (integration, hand-computed fixture)', () =
         report: { sellThroughSeconds: 95 },
       },
     ]);
+  });
+
+  it('gives the same hand-computed dashboard from the rollups', async () => {
+    await moduleRef.get(AnalyticsRollupService).refreshBrand(brandId, { now });
+    const [state] = (
+      await q(`select through_day::text as day from analytics_rollup_state where brand_id = $1`, [
+        brandId,
+      ])
+    ).rows as { day: string }[];
+    expect(state.day).toBe('2026-03-10');
+    expect(await service.dashboard(brandId, range, now)).toEqual(dashboard);
   });
 
   it('returns zeros and unknown rates for a brand with nothing, and refuses a bad window', async () => {

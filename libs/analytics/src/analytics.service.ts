@@ -1,7 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type DateRange, ratio, resolveRange, round4, uplift } from './analytics-maths';
+import {
+  type DateRange,
+  dayStart,
+  ratio,
+  resolveRange,
+  round4,
+  splitWindow,
+  uplift,
+} from './analytics-maths';
+import { AnalyticsRollupRepository } from './analytics-rollup.repository';
 import { InvalidRangeError } from './analytics.errors';
-import { AnalyticsRepository, type CampaignArmRow } from './analytics.repository';
+import {
+  AnalyticsRepository,
+  type CampaignArmRow,
+  type CohortRow,
+  type CommunityRow,
+  type DailyOrdersRow,
+  type OrderSummaryRow,
+  type PointsRow,
+} from './analytics.repository';
+import { CustomerCounter, MemberSet } from './member-bitmap';
 
 export interface Dashboard {
   range: { from: string; to: string };
@@ -86,10 +104,26 @@ export interface CampaignSummary {
   uplift: number | null;
 }
 
-/** The brand dashboard: KPIs over a window, computed on demand from the operational tables. */
+/** The figures of a window that the rollups serve (the rest is always live SQL). */
+interface WindowFigures {
+  summary: OrderSummaryRow;
+  daily: DailyOrdersRow[];
+  cohorts: CohortRow[];
+  activity: PointsRow & { active: number };
+  community: CommunityRow;
+}
+
+/**
+ * The brand dashboard: KPIs over a window. Whole UTC days the rollup job has covered are read from
+ * the rollups, the rest of the window (today, partial days) with live SQL over the operational
+ * tables; `live: true` computes everything live (ADR 0021).
+ */
 @Injectable()
 export class AnalyticsService {
-  constructor(@Inject(AnalyticsRepository) private readonly repo: AnalyticsRepository) {}
+  constructor(
+    @Inject(AnalyticsRepository) private readonly repo: AnalyticsRepository,
+    @Inject(AnalyticsRollupRepository) private readonly rollups: AnalyticsRollupRepository,
+  ) {}
 
   range(from?: Date, to?: Date, now = new Date()): DateRange {
     const resolved = resolveRange(now, from, to);
@@ -101,13 +135,11 @@ export class AnalyticsService {
     brandId: string,
     query: { from?: Date; to?: Date },
     now = new Date(),
+    options: { live?: boolean } = {},
   ): Promise<Dashboard> {
     const range = this.range(query.from, query.to, now);
     const [
-      summary,
-      daily,
-      cohorts,
-      activity,
+      { summary, daily, cohorts, activity, community },
       total,
       liability,
       rewards,
@@ -116,13 +148,9 @@ export class AnalyticsService {
       lifecycle,
       clv,
       arms,
-      community,
       drops,
     ] = await Promise.all([
-      this.repo.orderSummary(brandId, range),
-      this.repo.dailyOrders(brandId, range),
-      this.repo.cohorts(brandId, range),
-      this.repo.pointsAndActivity(brandId, range),
+      options.live ? this.liveFigures(brandId, range) : this.windowFigures(brandId, range),
       this.repo.memberCount(brandId),
       this.repo.liability(brandId, now),
       this.repo.rewardUsage(brandId, range),
@@ -131,7 +159,6 @@ export class AnalyticsService {
       this.repo.lifecycle(brandId),
       this.repo.clv(brandId),
       this.repo.campaignArms(brandId, range),
-      this.repo.community(brandId, range),
       this.repo.drops(brandId, range),
     ]);
     const stages = Object.fromEntries(lifecycle.map((row) => [row.stage, row.members]));
@@ -186,6 +213,106 @@ export class AnalyticsService {
         startsAt: new Date(row.startsAt).toISOString(),
         sellThrough: round4(ratio(row.sold, row.stock)),
       })),
+    };
+  }
+
+  private async liveFigures(brandId: string, range: DateRange): Promise<WindowFigures> {
+    const [summary, daily, cohorts, activity, community] = await Promise.all([
+      this.repo.orderSummary(brandId, range),
+      this.repo.dailyOrders(brandId, range),
+      this.repo.cohorts(brandId, range),
+      this.repo.pointsAndActivity(brandId, range),
+      this.repo.community(brandId, range),
+    ]);
+    return { summary, daily, cohorts, activity, community };
+  }
+
+  /**
+   * The same figures from the rollups for whole rolled-up days plus live slices: additive ones
+   * summed, distinct members as the union of the days' member bitmaps and the slices' members.
+   */
+  private async windowFigures(brandId: string, range: DateRange): Promise<WindowFigures> {
+    const state = await this.rollups.state(brandId);
+    const { rolled, live } = splitWindow(range, state?.throughDay ?? null);
+    if (!state || !rolled) return this.liveFigures(brandId, range);
+    const [days, memberDays, cohorts, liveDaily, liveSums, liveMembers] = await Promise.all([
+      this.rollups.daily(brandId, rolled.from, rolled.to),
+      this.rollups.memberDays(brandId, rolled.from, rolled.to),
+      this.rollups.cohorts(brandId, range, dayStart(state.throughDay)),
+      Promise.all(live.map((slice) => this.repo.dailyOrders(brandId, slice))),
+      Promise.all(live.map((slice) => this.rollups.liveSums(brandId, slice))),
+      Promise.all(live.map((slice) => this.rollups.liveMembers(brandId, slice))),
+    ]);
+    const customers = new CustomerCounter();
+    const active = new MemberSet();
+    const posters = new MemberSet();
+    // Rows come ordered by day then kind: 'customer' before 'repeat' within a day.
+    for (let i = 0; i < memberDays.length; i += 1) {
+      const row = memberDays[i];
+      if (row.kind === 'customer') {
+        const next = memberDays[i + 1];
+        const repeat =
+          next && next.day === row.day && next.kind === 'repeat' ? next.bits : undefined;
+        customers.addDay(row.bits, repeat);
+      } else if (row.kind === 'active') active.or(row.bits);
+      else if (row.kind === 'poster') posters.or(row.bits);
+    }
+    for (const member of liveMembers.flat()) {
+      customers.addMember(member, member.orders);
+      if (member.active) active.add(member);
+      if (member.poster) posters.add(member);
+    }
+    const sums = [...days, ...liveSums].reduce(
+      (total, row) => ({
+        orders: total.orders + row.orders,
+        revenueMinor: total.revenueMinor + row.revenueMinor,
+        earned: total.earned + row.earned,
+        redeemed: total.redeemed + row.redeemed,
+        expired: total.expired + row.expired,
+        posts: total.posts + row.posts,
+        comments: total.comments + row.comments,
+        reviews: total.reviews + row.reviews,
+        reviewedOrders: total.reviewedOrders + row.reviewedOrders,
+      }),
+      {
+        orders: 0,
+        revenueMinor: 0,
+        earned: 0,
+        redeemed: 0,
+        expired: 0,
+        posts: 0,
+        comments: 0,
+        reviews: 0,
+        reviewedOrders: 0,
+      },
+    );
+    const rolledDaily = days
+      .filter((row) => row.orders > 0)
+      .map((row) => ({ day: row.day, orders: row.orders, revenueMinor: row.revenueMinor }));
+    // The live slices lie before and after the rolled-up days, on days of their own.
+    const daily = [...rolledDaily, ...liveDaily.flat()].sort((x, y) => x.day.localeCompare(y.day));
+    return {
+      summary: {
+        customers: customers.customers.size,
+        repeatCustomers: customers.repeaters.size,
+        orders: sums.orders,
+        revenueMinor: sums.revenueMinor,
+      },
+      daily,
+      cohorts,
+      activity: {
+        earned: sums.earned,
+        redeemed: sums.redeemed,
+        expired: sums.expired,
+        active: active.size,
+      },
+      community: {
+        posters: posters.size,
+        posts: sums.posts,
+        comments: sums.comments,
+        reviews: sums.reviews,
+        reviewedOrders: sums.reviewedOrders,
+      },
     };
   }
 }
