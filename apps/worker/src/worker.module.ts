@@ -32,6 +32,7 @@ import { PredictionsJobsModule } from './ml/predictions-jobs.module';
 import { RecommenderTrainingJobsModule } from './ml/recommender-training-jobs.module';
 import { OffersJobsModule } from './marketing/offers-jobs.module';
 import { SegmentsJobsModule } from './marketing/segments-jobs.module';
+import { AnalyticsJobsModule } from './analytics/analytics-jobs.module';
 
 /** Wiring only: processors and consumers live in libs (and are discovered from their modules). */
 @Module({})
@@ -61,6 +62,7 @@ export class WorkerModule {
         PredictionsJobsModule,
         SegmentsJobsModule,
         OffersJobsModule,
+        AnalyticsJobsModule,
       ],
       controllers: [WorkerHttpController],
       providers: [

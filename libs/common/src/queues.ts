@@ -12,6 +12,7 @@ export const QUEUES = {
   mlPredictions: 'ml-predictions',
   segmentsRecompute: 'segments-recompute',
   campaignScan: 'campaign-scan',
+  analyticsRollup: 'analytics-rollup',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
