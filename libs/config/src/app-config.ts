@@ -44,6 +44,11 @@ export class AppConfig {
   };
   readonly worker: { heartbeatEveryMs: number };
   readonly ingest: { batchMax: number; batchInFlight: number };
+  readonly drops: {
+    holdExpiryPollMs: number;
+    /** Per member and drop; the per-IP window is the API's general one (rateLimit). */
+    reservationRate: { max: number; windowMs: number };
+  };
   readonly webhooks: { allowPrivateNetworks: boolean };
   readonly ml: { tfBackend: Env['TF_BACKEND']; recommenderUrl: string };
 
@@ -87,6 +92,13 @@ export class AppConfig {
       allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? env.NODE_ENV !== 'production',
     };
     this.ingest = { batchMax: env.ORDER_BATCH_MAX, batchInFlight: env.ORDER_BATCH_IN_FLIGHT };
+    this.drops = {
+      holdExpiryPollMs: env.DROP_HOLD_EXPIRY_POLL_MS,
+      reservationRate: {
+        max: env.DROP_RESERVATION_RATE_MAX,
+        windowMs: env.DROP_RESERVATION_RATE_WINDOW_MS,
+      },
+    };
     this.ml = {
       tfBackend: env.TF_BACKEND,
       // Without a trailing slash, so paths can be appended.

@@ -83,6 +83,11 @@ export const envSchema = z
     /** Group commit of order ingestion (docs/adr/0012): orders per transaction, transactions at once. */
     ORDER_BATCH_MAX: positiveInt.default(100),
     ORDER_BATCH_IN_FLIGHT: positiveInt.default(1),
+    /** The worker expires due drop holds this often (docs/adr/0014). */
+    DROP_HOLD_EXPIRY_POLL_MS: positiveInt.default(1000),
+    /** Reservation attempts per member per drop and window (a human clicking fast is far below). */
+    DROP_RESERVATION_RATE_MAX: positiveInt.default(20),
+    DROP_RESERVATION_RATE_WINDOW_MS: positiveInt.default(10_000),
 
     /** TensorFlow.js backend: `auto` tries tfjs-node, then wasm, then cpu (see docs/adr/0004). */
     TF_BACKEND: z.enum(['auto', 'node', 'wasm', 'cpu']).default('auto'),

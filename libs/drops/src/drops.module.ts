@@ -10,7 +10,6 @@ import { DropReportService } from './report/drop-report.service';
 import { DropStockNotifier } from './reservations/drop-stock-notifier';
 import { DropStockStore } from './reservations/drop-stock.store';
 import { HoldsService } from './reservations/holds.service';
-import { ReservationRateLimiter } from './reservations/reservation-rate-limiter';
 import { ReservationsRepository } from './reservations/reservations.repository';
 import { ReservationsService } from './reservations/reservations.service';
 
@@ -22,7 +21,6 @@ const exported = [
   DropReportService,
   HoldsService,
   ReservationsService,
-  ReservationRateLimiter,
   RaffleService,
   DropJobs,
 ];

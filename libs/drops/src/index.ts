@@ -8,7 +8,6 @@ export * from './drops/drops.service';
 export * from './reservations/drop-stock-notifier';
 export * from './reservations/drop-stock.store';
 export * from './reservations/holds.service';
-export * from './reservations/reservation-rate-limiter';
 export * from './reservations/reservations.repository';
 export * from './reservations/reservations.service';
 export * from './raffle/raffle-draw';

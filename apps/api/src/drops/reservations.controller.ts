@@ -23,13 +23,13 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '@app/common';
 import {
   ConfirmationResponseDto,
   CreateReservationRequestDto,
   ReservationPageResponseDto,
-  ReservationRateLimiter,
   ReservationResponseDto,
   ReservationsService,
 } from '@app/drops';
@@ -44,13 +44,12 @@ import {
 @ApiTags('drops')
 @Controller('v1')
 export class ReservationsController {
-  constructor(
-    @Inject(ReservationsService) private readonly reservations: ReservationsService,
-    @Inject(ReservationRateLimiter) private readonly rateLimiter: ReservationRateLimiter,
-  ) {}
+  constructor(@Inject(ReservationsService) private readonly reservations: ReservationsService) {}
 
   @Post('drops/:id/reservations')
   @MemberAuth()
+  // The reservation script counts attempts per member and per IP itself (one Redis round trip).
+  @SkipThrottle()
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Reserve units of a SKU (member): a hold that lapses after the drop’s holdSeconds',
@@ -71,8 +70,10 @@ export class ReservationsController {
     @Ip() ip: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReservationResponseDto> {
-    await this.rateLimiter.consume(member.brandId, member.id, ip);
-    const result = await this.reservations.reserve(member.brandId, member.id, dropId, body);
+    const result = await this.reservations.reserve(member.brandId, member.id, dropId, {
+      ...body,
+      clientIp: ip,
+    });
     if (result.duplicate) void reply.status(HttpStatus.OK);
     return ReservationResponseDto.from(result.reservation);
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DropStockBroadcastModule, DropsModule } from '@app/drops';
+import { DropHoldExpiryPoller } from './drop-hold-expiry.poller';
 import { DropHoldsProcessor } from './drop-holds.processor';
 import { DropScheduleProcessor, DropSweepScheduler } from './drop-schedule.processor';
 
@@ -9,6 +10,6 @@ import { DropScheduleProcessor, DropSweepScheduler } from './drop-schedule.proce
  */
 @Module({
   imports: [DropsModule, DropStockBroadcastModule],
-  providers: [DropScheduleProcessor, DropSweepScheduler, DropHoldsProcessor],
+  providers: [DropScheduleProcessor, DropSweepScheduler, DropHoldsProcessor, DropHoldExpiryPoller],
 })
 export class DropsJobsModule {}

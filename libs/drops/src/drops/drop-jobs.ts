@@ -11,17 +11,12 @@ export const DropJobNames = {
   draw: 'raffle-draw',
   /** Repeatable safety net: due transitions, due holds, Redis vs Postgres. */
   sweep: 'sweep',
-  expireHold: 'expire-hold',
   reconcile: 'reconcile',
 } as const;
 
 export interface DropJobData {
   brandId: string;
   dropId: string;
-}
-export interface HoldJobData {
-  brandId: string;
-  reservationId: string;
 }
 
 const OPTIONS: JobOptions = {
@@ -62,19 +57,6 @@ export class DropJobs {
       DropJobNames.draw,
       { brandId, dropId } satisfies DropJobData,
       { ...OPTIONS, jobId: `draw-${dropId}`, delay: Math.max(0, at.getTime() - Date.now()) },
-    );
-  }
-
-  async scheduleExpiry(brandId: string, reservationId: string, at: Date): Promise<void> {
-    await this.queue(QUEUES.dropHolds).add(
-      DropJobNames.expireHold,
-      { brandId, reservationId } satisfies HoldJobData,
-      {
-        ...OPTIONS,
-        jobId: `expire-${reservationId}-${at.getTime()}`,
-        // A few ms late so the hold is past its expiry when the job reads the clock.
-        delay: Math.max(0, at.getTime() - Date.now() + 50),
-      },
     );
   }
 

@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DatabaseClient } from '@app/db';
 import { OutboxPublisher } from '@app/outbox';
-import { DropJobs } from '../drops/drop-jobs';
 import {
   DropNotFoundError,
   DropSkuNotFoundError,
@@ -53,7 +52,6 @@ export class RaffleService {
     @Inject(ReservationsRepository) private readonly reservations: ReservationsRepository,
     @Inject(DropStockStore) private readonly stock: DropStockStore,
     @Inject(DropStockNotifier) private readonly notifier: DropStockNotifier,
-    @Inject(DropJobs) private readonly jobs: DropJobs,
     @Inject(OutboxPublisher) private readonly outbox: OutboxPublisher,
   ) {}
 
@@ -113,7 +111,7 @@ export class RaffleService {
       const seed = raffleSeed(dropId, serverSeed);
       const entries = await this.raffles.entries(brandId, dropId, tx);
       const totals = await this.reservations.skuTotals(brandId, dropId, tx);
-      const holds: { id: string; skuId: string; expiresAt: Date }[] = [];
+      const holds: { id: string; skuId: string }[] = [];
       const expiresAt = new Date(now.getTime() + drop.holdSeconds * 1000);
       for (const sku of totals) {
         const candidates = entries
@@ -146,7 +144,7 @@ export class RaffleService {
             );
             if ('reservation' in result) {
               reservationId = result.reservation.id;
-              holds.push({ id: reservationId, skuId: entry.skuId, expiresAt });
+              holds.push({ id: reservationId, skuId: entry.skuId });
             }
           }
           await this.raffles.setResult(
@@ -181,7 +179,6 @@ export class RaffleService {
     if (!drawn) return false;
     // The holds were written straight to Postgres: Redis learns them from a rebuild.
     await this.stock.rebuild(brandId, dropId);
-    for (const hold of drawn) await this.jobs.scheduleExpiry(brandId, hold.id, hold.expiresAt);
     for (const skuId of new Set(drawn.map((h) => h.skuId)))
       this.notifier.changed(brandId, dropId, skuId);
     this.logger.log(`drop ${dropId}: raffle drawn, ${drawn.length} winners`);

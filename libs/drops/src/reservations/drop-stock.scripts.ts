@@ -8,14 +8,29 @@
  *   m:<member>   hash: u:<sku> units held + confirmed, h:<sku> the active hold id
  *   members      set of members with a hash (so a rebuild can clear them)
  *   idem:<m>:<k> string "<reservation id>|<request fingerprint>"
+ *   rl:m:<member>, rl:ip:<address>  fixed-window counters of reservation attempts
  */
 
 /**
- * KEYS meta, sku, member, idem, members; ARGV skuId, quantity, tierId, reservationId,
- * fingerprint, idempotency TTL seconds. Returns {outcome, ...}.
+ * KEYS meta, sku, member, idem, members, member rate counter, address rate counter;
+ * ARGV skuId, quantity, tierId, reservationId, fingerprint, idempotency TTL seconds,
+ * count ('1' on a request's first attempt, '0' on its internal retries), member max, member
+ * window ms, address max ('' for no address limit), address window ms. Returns {outcome, ...}.
+ * The attempt counters live in the same script (and hash slot) as the stock, so an attempt is
+ * one round trip to Redis whatever its outcome.
  */
 export const RESERVE_LUA = `
 local meta, sku, member, idem, members = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+if ARGV[7] == '1' then
+  local mine = redis.call('INCR', KEYS[6])
+  if mine == 1 then redis.call('PEXPIRE', KEYS[6], ARGV[9]) end
+  if mine > tonumber(ARGV[8]) then return {'rate', 'member', tostring(redis.call('PTTL', KEYS[6]))} end
+  if ARGV[10] ~= '' then
+    local theirs = redis.call('INCR', KEYS[7])
+    if theirs == 1 then redis.call('PEXPIRE', KEYS[7], ARGV[11]) end
+    if theirs > tonumber(ARGV[10]) then return {'rate', 'ip', tostring(redis.call('PTTL', KEYS[7]))} end
+  end
+end
 if redis.call('EXISTS', meta) == 0 then return {'missing'} end
 if redis.call('HGET', meta, 'rebuilding') == '1' then return {'busy'} end
 local prior = redis.call('GET', idem)
@@ -52,10 +67,10 @@ return {'ok', tostring(version), tostring(available - qty)}
 /**
  * After Postgres decided. KEYS meta, sku, member, idem; ARGV skuId, quantity, reservationId,
  * mode, settlesPending ('1' when this ends a reservation's in-flight insert).
- * Modes: 'inserted' (hold persisted: only the pending count moves), 'release' (expired or
- * cancelled hold: units back), 'abort' (Postgres refused the hold: units back, key forgotten),
- * 'confirm' (held → sold). Returns the SKU's new version, 0 for 'inserted', -1 when the keys are
- * gone (a rebuild from Postgres will count the change).
+ * Modes: 'release' (expired or cancelled hold: units back), 'abort' (Postgres refused the hold:
+ * units back, key forgotten), 'confirm' (held → sold). A committed hold ends its in-flight count
+ * through INSERTED_LUA instead. Returns the SKU's new version, -1 when the keys are gone (a
+ * rebuild from Postgres will count the change).
  */
 export const SETTLE_LUA = `
 local meta, sku, member, idem = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -63,7 +78,6 @@ local mode = ARGV[4]
 if ARGV[5] == '1' and redis.call('EXISTS', meta) == 1 then
   if redis.call('HINCRBY', meta, 'pending', -1) < 0 then redis.call('HSET', meta, 'pending', 0) end
 end
-if mode == 'inserted' then return 0 end
 if redis.call('EXISTS', sku) == 0 then return -1 end
 local qty = tonumber(ARGV[2])
 redis.call('HINCRBY', sku, 'held', -qty)
@@ -78,6 +92,17 @@ if redis.call('HGET', member, 'h:' .. ARGV[1]) == ARGV[3] then
   redis.call('HDEL', member, 'h:' .. ARGV[1])
 end
 return redis.call('HINCRBY', sku, 'version', 1)
+`;
+
+/**
+ * KEYS meta; ARGV n. Ends the in-flight count of n reservations whose holds Postgres committed
+ * (a batch's worth at once); nothing when the keys are gone (a rebuild starts from 0).
+ */
+export const INSERTED_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local left = redis.call('HINCRBY', KEYS[1], 'pending', -tonumber(ARGV[1]))
+if left < 0 then redis.call('HSET', KEYS[1], 'pending', 0) end
+return left
 `;
 
 /** KEYS meta; ARGV status, tiers. Updates the sale status only if the stock exists. */

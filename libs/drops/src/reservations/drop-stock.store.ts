@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RedisClient } from '@app/common';
 import { AppConfig } from '@app/config';
 import { DropsRepository } from '../drops/drops.repository';
-import { RESERVE_LUA, SETTLE_LUA, SET_STATUS_LUA } from './drop-stock.scripts';
+import { INSERTED_LUA, RESERVE_LUA, SETTLE_LUA, SET_STATUS_LUA } from './drop-stock.scripts';
 import { ReservationsRepository } from './reservations.repository';
 
 /** Current availability of one SKU (contract with the live room, see docs/adr/0014). */
@@ -26,9 +26,10 @@ export type ReserveOutcome =
   | { outcome: 'tier' | 'state'; status: string }
   | { outcome: 'held'; reservationId: string }
   | { outcome: 'limit'; remaining: number }
-  | { outcome: 'stock'; available: number };
+  | { outcome: 'stock'; available: number }
+  | { outcome: 'rate'; scope: 'member' | 'ip'; retryAfterMs: number };
 
-export type SettleMode = 'inserted' | 'release' | 'abort' | 'confirm';
+export type SettleMode = 'release' | 'abort' | 'confirm';
 
 export interface ReserveArgs {
   skuId: string;
@@ -38,6 +39,15 @@ export interface ReserveArgs {
   reservationId: string;
   idempotencyKey: string;
   fingerprint: string;
+  /** The caller's address for the per-IP attempt limit; null when there is none (internal). */
+  clientIp: string | null;
+  /** Count this call against the attempt limits (false on a request's internal retries). */
+  countAttempt: boolean;
+}
+
+interface RateWindow {
+  max: number;
+  windowMs: number;
 }
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -60,13 +70,16 @@ export class DropStockStore {
   private readonly logger = new Logger(DropStockStore.name);
   private readonly shas = new Map<string, string>();
   private readonly rebuilds = new Map<string, Promise<void>>();
+  private readonly limits: { member: RateWindow; ip: RateWindow };
 
   constructor(
     @Inject(RedisClient) private readonly redis: RedisClient,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(DropsRepository) private readonly drops: DropsRepository,
     @Inject(ReservationsRepository) private readonly reservations: ReservationsRepository,
-  ) {}
+  ) {
+    this.limits = { member: config.drops.reservationRate, ip: config.rateLimit };
+  }
 
   // ---- keys ---------------------------------------------------------------------------------
 
@@ -81,6 +94,7 @@ export class DropStockStore {
       member: `${base}:m:${memberId}`,
       idem: `${base}:idem:${memberId}:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`,
       members: `${base}:members`,
+      memberAttempts: `${base}:rl:m:${memberId}`,
     };
   }
 
@@ -98,11 +112,16 @@ export class DropStockStore {
 
   // ---- hot path -----------------------------------------------------------------------------
 
+  /**
+   * One round trip: counts the attempt against the member's and the address's windows, then
+   * checks and takes the units (drop-stock.scripts.ts).
+   */
   async reserve(brandId: string, dropId: string, a: ReserveArgs): Promise<ReserveOutcome> {
     const k = this.keys(brandId, dropId, a.skuId, a.memberId, a.idempotencyKey);
+    const ipKey = `${this.base(brandId, dropId)}:rl:ip:${a.clientIp ?? '-'}`;
     const raw = (await this.run(
       RESERVE_LUA,
-      [k.meta, k.sku, k.member, k.idem, k.members],
+      [k.meta, k.sku, k.member, k.idem, k.members, k.memberAttempts, ipKey],
       [
         a.skuId,
         a.quantity,
@@ -110,10 +129,21 @@ export class DropStockStore {
         a.reservationId,
         a.fingerprint,
         IDEMPOTENCY_TTL_SECONDS,
+        a.countAttempt ? '1' : '0',
+        this.limits.member.max,
+        this.limits.member.windowMs,
+        a.clientIp === null ? '' : this.limits.ip.max,
+        this.limits.ip.windowMs,
       ],
     )) as string[];
     const [outcome, x, y] = raw;
     switch (outcome) {
+      case 'rate':
+        return {
+          outcome,
+          scope: x === 'ip' ? 'ip' : 'member',
+          retryAfterMs: Math.max(0, Number(y)),
+        };
       case 'ok':
         return { outcome, version: Number(x), available: Number(y) };
       case 'duplicate': {
@@ -156,6 +186,14 @@ export class DropStockStore {
         [r.skuId, r.quantity, r.id, mode, settlesPending ? '1' : '0'],
       ),
     );
+  }
+
+  /**
+   * Ends the in-flight count of `count` reservations whose holds one Postgres transaction
+   * committed: one round trip per batch, not per hold.
+   */
+  async inserted(brandId: string, dropId: string, count: number): Promise<void> {
+    if (count > 0) await this.run(INSERTED_LUA, [`${this.base(brandId, dropId)}:meta`], [count]);
   }
 
   /** Mirrors a status change of the drop (Postgres committed it); rebuilt lazily when absent. */

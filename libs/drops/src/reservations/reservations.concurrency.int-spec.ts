@@ -203,6 +203,36 @@ describe('Drop reservations (Redis + Postgres)', () => {
     expect(after).toMatchObject({ held: 0, sold: confirmed, available: 100 - confirmed });
   }, 60_000);
 
+  it('expiry pollers racing: every hold expires once, its units come back once, one event each', async () => {
+    const drop = await liveDrop();
+    const taken = await Promise.all(
+      memberIds.slice(200, 250).map((m, i) =>
+        reservations.reserve(brandId, m, drop.id, {
+          skuId: 'SKU-1',
+          quantity: 1,
+          idempotencyKey: `exp-${i}`,
+        }),
+      ),
+    );
+    expect(taken).toHaveLength(50);
+    // Not yet due: nothing moves.
+    expect(await holds.expireDue(new Date())).toBe(0);
+    const later = new Date(Date.now() + 3_600_000);
+    // Five workers polling at once, in batches of 7 so they interleave.
+    const counts = await Promise.all(Array.from({ length: 5 }, () => holds.expireDue(later, 7)));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(50);
+    const { rows } = await heldAndSold(drop.id);
+    expect(rows.every((r) => r.status === 'expired')).toBe(true);
+    const [live] = await stock.snapshot(brandId, drop.id);
+    expect(live).toMatchObject({ stock: 100, available: 100, held: 0, sold: 0 });
+    const events = await ctx.db.pool.query<{ n: number }>(
+      `select count(*)::int as n from outbox_messages
+        where brand_id = $1 and topic = 'drop.reservation_expired' and payload->>'dropId' = $2`,
+      [brandId, drop.id],
+    );
+    expect(events.rows[0].n).toBe(50);
+  });
+
   it('early access: a silver member is refused before the public start, a gold member gets a hold', async () => {
     const gold = await insertTier(ctx.db, brandId, 'gold', 20);
     const silver = await insertTier(ctx.db, brandId, 'silver', 10);
@@ -338,9 +368,8 @@ describe('Drop reservations (Redis + Postgres)', () => {
     const [live] = await stock.snapshot(brandId, drop.id);
     expect(live).toMatchObject({ sold: 2, held: 0, available: 98 });
     // A confirmed hold does not come back by expiry or cancellation.
-    expect(
-      await reservations.expire(brandId, reservation.id, new Date(Date.now() + 3_600_000)),
-    ).toBe(false);
+    await holds.expireDue(new Date(Date.now() + 3_600_000));
+    expect((await heldAndSold(drop.id)).rows.map((r) => r.status)).toEqual(['confirmed']);
     await expect(reservations.cancel(brandId, member, reservation.id)).rejects.toMatchObject({
       code: DropsErrorCode.ReservationNotHeld,
     });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, getTableColumns, isNull, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { DatabaseClient, type Executor, dropReservations, dropSkus } from '@app/db';
 import { type CreatedAtPosition, cursorAt, olderThan } from '@app/identity';
 
@@ -158,14 +158,14 @@ export class ReservationsRepository {
 
   /**
    * The single gate of stock return: a hold leaves 'held' at most once, so only the caller that
-   * gets the row back returns its units to Redis. `dueAt`: only if expired by then (expiry).
-   * A cancellation never takes a hold whose confirmation has started (its order may exist).
+   * gets the row back returns its units to Redis (expiry goes through `expireDue`, the same
+   * gate). A cancellation never takes a hold whose confirmation has started (its order may exist).
    */
   async release(
     brandId: string,
     id: string,
-    to: 'expired' | 'cancelled',
-    options: { dueAt?: Date; memberId?: string },
+    to: 'cancelled',
+    options: { memberId?: string },
     tx?: Executor,
   ): Promise<Reservation | null> {
     const [row] = await (tx ?? this.client.db)
@@ -176,9 +176,8 @@ export class ReservationsRepository {
           eq(dropReservations.brandId, brandId),
           eq(dropReservations.id, id),
           eq(dropReservations.status, 'held'),
-          options.dueAt ? lte(dropReservations.expiresAt, options.dueAt) : undefined,
+          isNull(dropReservations.settledAt),
           options.memberId ? eq(dropReservations.memberId, options.memberId) : undefined,
-          to === 'cancelled' ? isNull(dropReservations.settledAt) : undefined,
         ),
       )
       .returning();
@@ -252,14 +251,24 @@ export class ReservationsRepository {
     return { reservation: row, sku };
   }
 
-  /** Holds (any brand) past their expiry: what the sweep releases. */
-  async dueHolds(now: Date, limit: number, tx?: Executor): Promise<Reservation[]> {
-    return (tx ?? this.client.db)
-      .select()
+  /**
+   * Expires up to `limit` holds (any brand) past their expiry, oldest first, and returns them.
+   * Rows another poller is expiring right now are skipped, not waited for; a hold leased by a
+   * confirmation has its expiry pushed out, so it is not due.
+   */
+  async expireDue(now: Date, limit: number, tx: Executor): Promise<Reservation[]> {
+    const due = tx
+      .select({ id: dropReservations.id })
       .from(dropReservations)
       .where(and(eq(dropReservations.status, 'held'), lte(dropReservations.expiresAt, now)))
       .orderBy(dropReservations.expiresAt)
-      .limit(limit);
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    return tx
+      .update(dropReservations)
+      .set({ status: 'expired', settledAt: new Date() })
+      .where(and(inArray(dropReservations.id, due), eq(dropReservations.status, 'held')))
+      .returning();
   }
 
   async heldOfDrop(brandId: string, dropId: string, tx?: Executor): Promise<Reservation[]> {

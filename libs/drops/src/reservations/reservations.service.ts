@@ -17,6 +17,7 @@ import {
   MemberLimitReachedError,
   RaffleModeError,
   ReservationNotFoundError,
+  ReservationRateLimitedError,
   ReservationNotHeldError,
   StockUnavailableError,
 } from '../drops/drops.errors';
@@ -39,6 +40,8 @@ export interface ReserveInput {
   skuId: string;
   quantity: number;
   idempotencyKey: string;
+  /** The client's address, for the per-IP attempt limit (absent for internal callers). */
+  clientIp?: string | null;
 }
 
 export interface ReserveResult {
@@ -119,6 +122,7 @@ export class ReservationsService {
           const results = await this.db.transaction((tx) =>
             this.reservations.insertHolds(brandId, dropId, skuId, holds, tx),
           );
+          await this.endInFlight(brandId, dropId, results);
           return results.map((value) => ({ ok: true as const, value }));
         },
         { maxBatch: 500, maxInFlight: 1 },
@@ -126,6 +130,20 @@ export class ReservationsService {
       this.holdWriters.set(key, writer);
     }
     return writer;
+  }
+
+  /**
+   * The committed holds of a batch end their in-flight count in Redis in one call (refused ones
+   * end it with their abort). The holds are already the record: a Redis failure here must not
+   * fail them, it only delays a rebuild, which waits for the count to drain.
+   */
+  private async endInFlight(brandId: string, dropId: string, results: HoldResult[]) {
+    const committed = results.filter((r) => 'reservation' in r).length;
+    try {
+      await this.stock.inserted(brandId, dropId, committed);
+    } catch (error) {
+      this.logger.warn(`drop ${dropId}: in-flight count not settled: ${String(error)}`);
+    }
   }
 
   // ---- reserve ------------------------------------------------------------------------------
@@ -147,13 +165,22 @@ export class ReservationsService {
     const reservationId = randomUUID();
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.stock.reserve(brandId, dropId, {
-        ...input,
+        skuId: input.skuId,
+        quantity: input.quantity,
+        idempotencyKey: input.idempotencyKey,
         memberId,
         tierId,
         reservationId,
         fingerprint,
+        clientIp: input.clientIp ?? null,
+        countAttempt: attempt === 0,
       });
       if (outcome.outcome === 'ok') return this.persist(drop, memberId, reservationId, input, now);
+      if (outcome.outcome === 'rate')
+        throw new ReservationRateLimitedError(
+          outcome.scope,
+          Math.max(1, Math.ceil(outcome.retryAfterMs / 1000)),
+        );
       if (outcome.outcome === 'tier' && !tierLooked && drop.earlyAccessTierIds.length) {
         tierId = await this.dropRows.tierOf(brandId, memberId);
         tierLooked = true;
@@ -178,7 +205,7 @@ export class ReservationsService {
     memberId: string,
     dropId: string,
     input: ReserveInput,
-    outcome: Exclude<ReserveOutcome, { outcome: 'ok' | 'missing' | 'busy' }>,
+    outcome: Exclude<ReserveOutcome, { outcome: 'ok' | 'missing' | 'busy' | 'rate' }>,
   ): Promise<ReserveResult> {
     switch (outcome.outcome) {
       case 'duplicate': {
@@ -256,9 +283,8 @@ export class ReservationsService {
       throw error;
     }
     if ('reservation' in result) {
-      await this.stock.settle(brandId, drop.id, hold, 'inserted', true);
+      // Its expiry is the worker's poll of due holds (DropHoldExpiryPoller): no job per hold.
       this.notifier.changed(brandId, drop.id, input.skuId);
-      await this.jobs.scheduleExpiry(brandId, id, hold.expiresAt);
       return { reservation: result.reservation, duplicate: false };
     }
     await this.stock.settle(brandId, drop.id, hold, 'abort', true);
@@ -388,14 +414,6 @@ export class ReservationsService {
     if (released) return released;
     const latest = await this.own(brandId, memberId, id);
     throw new ReservationNotHeldError(latest.status === 'held' ? 'confirming' : latest.status);
-  }
-
-  /** The expiry job: releases the hold if due; a hold leased by a confirmation is re-queued. */
-  async expire(brandId: string, id: string, now: Date = new Date()): Promise<boolean> {
-    if (await this.holds.release(brandId, id, 'expired', { dueAt: now })) return true;
-    const row = await this.reservations.findById(brandId, id);
-    if (row?.status === 'held') await this.jobs.scheduleExpiry(brandId, id, row.expiresAt);
-    return false;
   }
 
   async listMine(
