@@ -6,7 +6,9 @@ import { DbModule } from '@app/db';
 import { createTestContext, type TestContext } from '@app/testing';
 import type { DateRange } from './analytics-maths';
 import { AnalyticsModule } from './analytics.module';
+import { AnalyticsRollupRepository } from './analytics-rollup.repository';
 import { AnalyticsRollupService } from './analytics-rollup.service';
+import { AnalyticsRepository } from './analytics.repository';
 import { AnalyticsService } from './analytics.service';
 
 const DAY = 86_400_000;
@@ -286,5 +288,14 @@ describe('analytics rollups (integration): rollup answers equal the live SQL', (
     const outcome = await rollups.refreshBrand(brandId, { now });
     expect(outcome).toMatchObject({ throughDay: '2026-06-17', rebuilt: false });
     await expectRollupsEqualLive();
+
+    // A reader that saw the previous boundary just before this run committed still gets the
+    // live cohorts: the newer first-order facts are cut at its boundary.
+    const live = moduleRef.get(AnalyticsRepository);
+    const repo = moduleRef.get(AnalyticsRollupRepository);
+    for (const range of windows())
+      expect(await repo.cohorts(brandId, range, new Date('2026-06-15T00:00:00Z'))).toEqual(
+        await live.cohorts(brandId, range),
+      );
   });
 });

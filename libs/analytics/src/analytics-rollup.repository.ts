@@ -383,8 +383,14 @@ export class AnalyticsRollupRepository {
           from orders
          where brand_id = ${brandId} and placed_at >= ${boundary} and placed_at < ${to}
          group by member_id),
+      -- Facts from a run newer than the caller's boundary may include orders the live part
+      -- reads too: only their values before the boundary are used.
       stored as (
-        select member_id, first_any_at, first_at, second_at from analytics_members
+        select member_id,
+               case when first_any_at < ${boundary} then first_any_at end as first_any_at,
+               case when first_at < ${boundary} then first_at end as first_at,
+               case when second_at < ${boundary} then second_at end as second_at
+          from analytics_members
          where brand_id = ${brandId} and first_any_at >= ${from}),
       m as (
         select coalesce(s.first_any_at, l.first_any) as first_any,
