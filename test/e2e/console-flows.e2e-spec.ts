@@ -1,6 +1,8 @@
+import { type AddressInfo, createServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Browser } from 'playwright-core';
 import { io } from 'socket.io-client';
+import { createRecommenderApp } from '../../apps/recommender/src/bootstrap';
 import { createWorkerApp } from '../../apps/worker/src/bootstrap';
 import {
   type ConsolePage,
@@ -20,6 +22,7 @@ import {
   seedTenant,
   unique,
 } from '../support/factories';
+import { buyOverHttp } from '../support/review-factories';
 
 // Browser flows boot Chromium and both apps: leave headroom on a shared 2-core machine.
 jest.setTimeout(90_000);
@@ -33,17 +36,22 @@ jest.setTimeout(90_000);
 describe('brand console in the browser (e2e)', () => {
   let api: ApiHarness;
   let worker: NestFastifyApplication;
+  let recommender: NestFastifyApplication | undefined;
   let browser: Browser;
   let baseUrl: string;
   let tab: ConsolePage | undefined;
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    api = await bootApi({ OUTBOX_POLL_MS: '50' });
+    // The api reaches the recommender (member lookup) at a port chosen before either boots.
+    const port = await freePort();
+    api = await bootApi({ OUTBOX_POLL_MS: '50', RECOMMENDER_URL: `http://127.0.0.1:${port}` });
     await api.app.listen(0, '127.0.0.1');
     baseUrl = (await api.app.getUrl()).replace('[::1]', '127.0.0.1');
     worker = await createWorkerApp(api.config);
     await worker.init();
+    recommender = await createRecommenderApp(api.config);
+    await recommender.listen(port, '127.0.0.1');
     browser = await launchChromium();
   });
 
@@ -54,11 +62,45 @@ describe('brand console in the browser (e2e)', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await recommender?.close();
     await worker?.close();
     await api?.close();
   });
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  /** Named products and three other members' orders (tea ×3, mug ×2, honey ×1) in the brand. */
+  async function seedCatalogueOrders(tenant: Awaited<ReturnType<typeof seedTenant>>) {
+    await api.db.pool.query(
+      `insert into products (brand_id, id, name, category, attributes) values
+         ($1, 'tea', 'Green Tea', 'drinks', '{}'), ($1, 'mug', 'Stoneware Mug', 'kitchen', '{}'),
+         ($1, 'honey', 'Wildflower Honey', 'pantry', '{}')`,
+      [tenant.brandId],
+    );
+    const products = [
+      { productId: 'tea', category: 'drinks' },
+      { productId: 'mug', category: 'kitchen' },
+      { productId: 'honey', category: 'pantry' },
+    ];
+    for (let i = 0; i < 3; i++) {
+      const buyer = await registerMember(api, tenant.slug);
+      await buyOverHttp(api, tenant.apiKey.key, buyer.id, products.slice(0, 3 - i));
+    }
+    // The recommender loads a brand on its first request, which can outlast the api's 1.5 s
+    // budget on a loaded machine: the browser steps should see the warm answer.
+    await eventually(
+      async () =>
+        (
+          await api
+            .http()
+            .get(`/v1/members/${tenant.member.id}/recommendations`)
+            .set(bearer(tenant.owner.accessToken))
+        ).body as { available: boolean },
+      (body) => body.available,
+      'the recommender to answer for the brand',
+      20_000,
+    );
+  }
 
   it('signs staff in and shows the dashboard KPIs computed from the orders', async () => {
     const tenant = await seedTenant(api, 'console-dash');
@@ -171,7 +213,7 @@ describe('brand console in the browser (e2e)', () => {
     expect(tab.errors).toEqual([]);
   });
 
-  it('starts a drop from its control room and shows its stock falling live as a second client buys', async () => {
+  it('starts a drop from its control room, shows its stock falling live as a second client buys, and ends it', async () => {
     const tenant = await seedTenant(api, 'console-drop');
     const now = Date.now();
     const created = await api
@@ -258,8 +300,23 @@ describe('brand console in the browser (e2e)', () => {
       viewer.disconnect();
     }
 
-    await page.getByRole('button', { name: 'End (cancel) drop' }).click();
-    await waitForText(status, 'cancelled');
+    await page.getByRole('button', { name: 'End drop now' }).click();
+    await waitForText(status, 'ended');
+    await page.getByText('Drop ended: sales are closed and the report is written').waitFor();
+    expect(await page.getByRole('button', { name: 'End drop now' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Cancel drop' }).isDisabled()).toBe(true);
+    const ended = await api
+      .http()
+      .get(`/v1/drops/${dropId}/report`)
+      .set(bearer(tenant.owner.accessToken))
+      .expect(200);
+    expect(ended.body).toMatchObject({ dropId });
+    const { rows } = await api.db.pool.query<{ to_status: string; actor_type: string }>(
+      'select to_status, actor_type from drop_transitions where brand_id = $1 and drop_id = $2 order by at',
+      [tenant.brandId, dropId],
+    );
+    expect(rows.at(-1)).toEqual({ to_status: 'ended', actor_type: 'staff' });
+    await screenshot(page, 'drop-ended');
     expect(tab.errors).toEqual([]);
   });
 
@@ -321,8 +378,10 @@ describe('brand console in the browser (e2e)', () => {
     expect(tab.errors).toEqual([]);
   });
 
-  it('looks a member up: profile, points, ledger and predictions', async () => {
+  it('looks a member up: profile, points, ledger, predictions and recommendations with reasons', async () => {
     const tenant = await seedTenant(api, 'console-member');
+    // Other members' orders: the looked-up member has none, so gets the brand's popular items.
+    await seedCatalogueOrders(tenant);
     await api
       .http()
       .post(`/v1/members/${tenant.member.id}/points/adjustments`)
@@ -341,7 +400,8 @@ describe('brand console in the browser (e2e)', () => {
     const { page } = tab;
     await signIn(page, tenant.slug, tenant.fixture.owner.email, DEFAULT_PASSWORD);
     await page.getByRole('link', { name: 'Members' }).click();
-    await page.getByRole('link', { name: /^Test/ }).click();
+    // The buyers are listed too (every seeded member is called Test): pick ours by its link.
+    await page.locator(`a[href="/console/members/${tenant.member.id}"]`).click();
     const profile = page.getByRole('article', { name: 'Profile' });
     await profile.getByText(tenant.member.email).waitFor();
     // An adjustment is spendable but is not "earned" (lifetime earned counts earn entries only).
@@ -352,7 +412,59 @@ describe('brand console in the browser (e2e)', () => {
     const predictions = page.getByRole('article', { name: 'Predictions' });
     await predictions.getByText('42.0 % / 80.0 %').waitFor();
     await predictions.getByText('$123.45').waitFor();
+    const recommended = page.getByRole('article', { name: 'Recommendations' });
+    await recommended.getByText('No purchases yet: popular products.').waitFor();
+    const rows = recommended
+      .getByRole('table', { name: 'Recommended products' })
+      .locator('tbody tr');
+    await eventually(
+      () => rows.count(),
+      (n) => n === 3,
+      'three recommended products',
+    );
+    // Best first: three buyers of the tea, two of the mug, one of the honey; each row has its
+    // score and reason.
+    expect(await rows.nth(0).getByRole('rowheader').textContent()).toContain('Green Tea');
+    expect(await rows.nth(0).textContent()).toContain('popular in drinks');
+    expect(await rows.nth(1).getByRole('rowheader').textContent()).toContain('Stoneware Mug');
+    expect(await rows.nth(1).textContent()).toContain('popular in kitchen');
+    expect(await rows.nth(2).textContent()).toContain('popular in pantry');
+    const scores = (await rows.locator('td:nth-child(2)').allTextContents()).map(Number);
+    expect(scores[0]).toBeGreaterThan(scores[1]);
+    expect(scores[1]).toBeGreaterThan(scores[2]);
     await screenshot(page, 'member-lookup');
+    expect(tab.errors).toEqual([]);
+  });
+
+  it('opens an unscored member without any console error, then says recommendations are unavailable when the recommender is down', async () => {
+    const tenant = await seedTenant(api, 'console-unscored');
+    await seedCatalogueOrders(tenant);
+
+    tab = await openConsole(browser, baseUrl);
+    const { page } = tab;
+    await signIn(page, tenant.slug, tenant.fixture.owner.email, DEFAULT_PASSWORD);
+    await page.goto(`/console/members/${tenant.member.id}`);
+    const predictions = page.getByRole('article', { name: 'Predictions' });
+    await predictions
+      .getByText('Not scored yet: predictions come after the member’s first paid order.')
+      .waitFor();
+    const recommended = page.getByRole('article', { name: 'Recommendations' });
+    await recommended.getByRole('table', { name: 'Recommended products' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(tab.errors).toEqual([]);
+
+    await recommender!.close();
+    recommender = undefined;
+    await page.reload();
+    await recommended
+      .getByText('Recommendations unavailable: the recommender did not answer.')
+      .waitFor();
+    // Trying again asks once more and still fails quietly.
+    await recommended.getByRole('button', { name: 'Try again' }).click();
+    await recommended.getByRole('button', { name: 'Try again' }).waitFor();
+    await predictions.getByText(/^Not scored yet/).waitFor();
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, 'member-unscored-recommender-down');
     expect(tab.errors).toEqual([]);
   });
 
@@ -407,6 +519,15 @@ describe('brand console in the browser (e2e)', () => {
     expect(tab.errors).toEqual([]);
   });
 });
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /** Polls until the value satisfies `ok`. */
 async function eventually<T>(

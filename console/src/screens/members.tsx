@@ -215,7 +215,7 @@ function MemberDetail({ id }: { id: string }) {
 function RecommendationList({
   state,
 }: {
-  state: { data: Recommendations | null; error: string | null };
+  state: { data: Recommendations | null; error: string | null; reload: () => void };
 }) {
   if (state.error)
     return (
@@ -232,7 +232,10 @@ function RecommendationList({
   if (!state.data.available)
     return (
       <p className="muted" data-testid="recommendations-state">
-        Recommendations unavailable: the recommender did not answer. Try again later.
+        Recommendations unavailable: the recommender did not answer.{' '}
+        <button type="button" onClick={state.reload}>
+          Try again
+        </button>
       </p>
     );
   if (!state.data.items.length)
