@@ -15,6 +15,9 @@ import {
   AnalyticsRollupRepository,
   AnalyticsRollupService,
   AnalyticsService,
+  splitWindow,
+  unionPeriods,
+  wholeMonths,
 } from '@app/analytics';
 import { DatabaseClient } from '@app/db';
 import {
@@ -204,6 +207,7 @@ runBench(() =>
       const b = brand.id;
       const state = await rollupRepo.state(b);
       const through = state!.throughDay;
+      const rolled = splitWindow(range, through).rolled!;
       const queries: [string, () => Promise<unknown>][] = [
         [
           'baseline: count(*) of the window’s orders',
@@ -219,11 +223,13 @@ runBench(() =>
         ],
         ['**whole dashboard, rollups + live slices**', () => service.dashboard(b, range, now)],
         [
-          'rollups: daily rows + member bitmaps',
+          'rollups: daily rows + member bitmaps (whole months + days) + their union',
           () =>
             Promise.all([
-              rollupRepo.daily(b, range.from.toISOString().slice(0, 10), through),
-              rollupRepo.memberDays(b, range.from.toISOString().slice(0, 10), through),
+              rollupRepo.daily(b, rolled.from, rolled.to),
+              rollupRepo
+                .memberDays(b, rolled.from, rolled.to, wholeMonths(rolled.from, rolled.to))
+                .then(unionPeriods),
             ]),
         ],
         [

@@ -4,6 +4,7 @@ import {
   resolveRange,
   round4,
   splitWindow,
+  wholeMonths,
   uplift,
 } from './analytics-maths';
 
@@ -67,5 +68,20 @@ describe('splitWindow', () => {
     expect(splitWindow(range, '2026-03-01')).toEqual({ rolled: null, live: [range] });
     const late = { from: at('2026-03-01T00:00:00Z'), to: at('2026-03-05T00:00:00Z') };
     expect(splitWindow(late, '2026-02-01')).toEqual({ rolled: null, live: [late] });
+  });
+});
+
+describe('wholeMonths', () => {
+  it('finds the calendar months a range of days covers entirely', () => {
+    expect(wholeMonths('2026-01-01', '2026-03-01')).toEqual({
+      from: '2026-01-01',
+      to: '2026-03-01',
+    });
+    expect(wholeMonths('2025-12-15', '2026-03-10')).toEqual({
+      from: '2026-01-01',
+      to: '2026-03-01',
+    });
+    expect(wholeMonths('2026-01-02', '2026-02-28')).toBeNull();
+    expect(wholeMonths('2026-01-02', '2026-02-01')).toBeNull();
   });
 });

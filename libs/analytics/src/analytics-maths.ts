@@ -76,3 +76,16 @@ export function splitWindow(
   if (dayStart(b) < range.to) live.push({ from: dayStart(b), to: range.to });
   return { rolled: { from: a, to: b }, live };
 }
+
+/** The first day of the month after the month of `day` (YYYY-MM-DD). */
+export function nextMonth(day: string): string {
+  const at = dayStart(`${day.slice(0, 7)}-01`);
+  return utcDay(new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1)));
+}
+
+/** The whole calendar months inside the days [from, to), as [first month start, end), or null. */
+export function wholeMonths(from: string, to: string): { from: string; to: string } | null {
+  const first = from.endsWith('-01') ? from : nextMonth(from);
+  const end = `${to.slice(0, 7)}-01`;
+  return first < end ? { from: first, to: end } : null;
+}

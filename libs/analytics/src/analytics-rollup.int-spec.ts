@@ -223,6 +223,14 @@ describe('analytics rollups (integration): rollup answers equal the live SQL', (
     }
     for (let i = 0; i < 60; i += 1)
       await addPost(members[Math.floor(random() * members.length)], at(random() * 120));
+    // Members who repeat only inside one month or one day: counted through the period's own
+    // repeat bitmap, not across periods.
+    const once = await addMember();
+    await addOrder(once, new Date('2026-04-10T09:00:00Z'));
+    await addOrder(once, new Date('2026-04-20T09:00:00Z'));
+    const sameDay = await addMember();
+    await addOrder(sameDay, new Date('2026-05-05T09:00:00Z'));
+    await addOrder(sameDay, new Date('2026-05-05T19:00:00Z'));
     // Today, before `now`: orders (one member twice), points and a post.
     await addOrder(members[0], new Date(now.getTime() - 3_600_000));
     await addOrder(members[0], new Date(now.getTime() - 1_800_000));

@@ -23,7 +23,8 @@ export interface DailyRollupRow {
 }
 export interface MemberDayRow {
   day: string;
-  kind: MemberDayKind;
+  /** A MemberDayKind, or `month:` + one for a whole month's bitmap. */
+  kind: string;
   bits: Buffer;
 }
 export type MemberDayKind = 'customer' | 'repeat' | 'active' | 'poster';
@@ -259,9 +260,13 @@ export class AnalyticsRollupRepository {
     await this.rows(
       sql`delete from analytics_member_days
            where brand_id = ${brandId} and day >= (${range.from}::timestamptz at time zone 'UTC')::date
-             and day < (${range.to}::timestamptz at time zone 'UTC')::date`,
+             and day < (${range.to}::timestamptz at time zone 'UTC')::date and kind not like 'month:%'`,
       tx,
     );
+    await this.replaceRows(brandId, rows, tx);
+  }
+
+  private async replaceRows(brandId: string, rows: MemberDayRow[], tx: Executor): Promise<void> {
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
       await this.rows(
@@ -317,14 +322,42 @@ export class AnalyticsRollupRepository {
     );
   }
 
-  memberDays(brandId: string, from: string, to: string, tx?: Executor): Promise<MemberDayRow[]> {
+  /**
+   * Day bitmaps of [from, to) except the days of [skipFrom, skipTo), and month bitmaps of the
+   * months starting in [skipFrom, skipTo): the whole months in the middle of a window are read as
+   * one bitmap per kind instead of ~30.
+   */
+  memberDays(
+    brandId: string,
+    from: string,
+    to: string,
+    months: { from: string; to: string } | null,
+    tx?: Executor,
+  ): Promise<MemberDayRow[]> {
+    const [skipFrom, skipTo] = months ? [months.from, months.to] : [to, to];
     return this.rows<MemberDayRow>(
       sql`select day::text as "day", kind as "kind", bits as "bits"
             from analytics_member_days
            where brand_id = ${brandId} and day >= ${from}::date and day < ${to}::date
-           order by day, kind`,
+             and case when day >= ${skipFrom}::date and day < ${skipTo}::date
+                      then kind like 'month:%' else kind not like 'month:%' end`,
       tx,
     );
+  }
+
+  /** Replaces the month bitmaps of one month (dated its first day). */
+  async replaceMonth(
+    brandId: string,
+    month: string,
+    rows: MemberDayRow[],
+    tx: Executor,
+  ): Promise<void> {
+    await this.rows(
+      sql`delete from analytics_member_days
+           where brand_id = ${brandId} and day = ${month}::date and kind like 'month:%'`,
+      tx,
+    );
+    await this.replaceRows(brandId, rows, tx);
   }
 
   /** Additive figures over a slice of a window, live. */

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DatabaseClient, type Transaction } from '@app/db';
-import { type DateRange, dayStart, utcDay } from './analytics-maths';
+import { type DateRange, dayStart, nextMonth, utcDay } from './analytics-maths';
 import { AnalyticsRollupRepository, type MemberDayRow } from './analytics-rollup.repository';
-import { MemberSet } from './member-bitmap';
+import { MONTH_PREFIX, MemberSet, unionPeriods } from './member-bitmap';
 
 /** Days before the boundary recomputed on every run, whatever changed (late events, refunds). */
 export const ROLLUP_RECOMPUTE_DAYS = 3;
@@ -62,6 +62,10 @@ export class AnalyticsRollupService {
         }
         const ranges = toRanges(days);
         for (const range of ranges) await this.rebuildRange(brandId, range, tx);
+        // Whole months touched get their month bitmaps again (a month only once it is complete).
+        const months = [...new Set(days.map((day) => `${day.slice(0, 7)}-01`))];
+        for (const month of months)
+          if (nextMonth(month) <= throughDay) await this.rebuildMonth(brandId, month, tx);
         if (!state) await this.repo.refreshMemberFirsts(brandId, boundary, null, tx);
         else
           for (const range of ranges)
@@ -83,6 +87,22 @@ export class AnalyticsRollupService {
       bits: MemberSet.encode(set.idxs),
     }));
     await this.repo.replaceMemberDays(brandId, range, rows, tx);
+  }
+
+  /** A month's bitmaps: the union of its days', and members with ≥ 2 orders in the month. */
+  private async rebuildMonth(brandId: string, month: string, tx: Transaction): Promise<void> {
+    const days = await this.repo.memberDays(brandId, month, nextMonth(month), null, tx);
+    const { customers, active, posters } = unionPeriods(days);
+    const rows: MemberDayRow[] = [];
+    for (const [kind, set] of [
+      ['customer', customers.customers],
+      ['repeat', customers.repeaters],
+      ['active', active],
+      ['poster', posters],
+    ] as const)
+      if (set.size > 0)
+        rows.push({ day: month, kind: `${MONTH_PREFIX}${kind}`, bits: set.toBuffer() });
+    await this.repo.replaceMonth(brandId, month, rows, tx);
   }
 }
 

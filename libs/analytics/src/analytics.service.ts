@@ -7,6 +7,7 @@ import {
   round4,
   splitWindow,
   uplift,
+  wholeMonths,
 } from './analytics-maths';
 import { AnalyticsRollupRepository } from './analytics-rollup.repository';
 import { InvalidRangeError } from './analytics.errors';
@@ -19,7 +20,7 @@ import {
   type OrderSummaryRow,
   type PointsRow,
 } from './analytics.repository';
-import { CustomerCounter, MemberSet } from './member-bitmap';
+import { unionPeriods } from './member-bitmap';
 
 export interface Dashboard {
   range: { from: string; to: string };
@@ -237,26 +238,13 @@ export class AnalyticsService {
     if (!state || !rolled) return this.liveFigures(brandId, range);
     const [days, memberDays, cohorts, liveDaily, liveSums, liveMembers] = await Promise.all([
       this.rollups.daily(brandId, rolled.from, rolled.to),
-      this.rollups.memberDays(brandId, rolled.from, rolled.to),
+      this.rollups.memberDays(brandId, rolled.from, rolled.to, wholeMonths(rolled.from, rolled.to)),
       this.rollups.cohorts(brandId, range, dayStart(state.throughDay)),
       Promise.all(live.map((slice) => this.repo.dailyOrders(brandId, slice))),
       Promise.all(live.map((slice) => this.rollups.liveSums(brandId, slice))),
       Promise.all(live.map((slice) => this.rollups.liveMembers(brandId, slice))),
     ]);
-    const customers = new CustomerCounter();
-    const active = new MemberSet();
-    const posters = new MemberSet();
-    // Rows come ordered by day then kind: 'customer' before 'repeat' within a day.
-    for (let i = 0; i < memberDays.length; i += 1) {
-      const row = memberDays[i];
-      if (row.kind === 'customer') {
-        const next = memberDays[i + 1];
-        const repeat =
-          next && next.day === row.day && next.kind === 'repeat' ? next.bits : undefined;
-        customers.addDay(row.bits, repeat);
-      } else if (row.kind === 'active') active.or(row.bits);
-      else if (row.kind === 'poster') posters.or(row.bits);
-    }
+    const { customers, active, posters } = unionPeriods(memberDays);
     for (const member of liveMembers.flat()) {
       customers.addMember(member, member.orders);
       if (member.active) active.add(member);

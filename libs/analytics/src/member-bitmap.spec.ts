@@ -1,4 +1,4 @@
-import { CustomerCounter, MemberSet } from './member-bitmap';
+import { CustomerCounter, MemberSet, unionPeriods } from './member-bitmap';
 
 const m = (idx: number | null, memberId = `m${idx}`) => ({ idx, memberId });
 
@@ -32,5 +32,28 @@ describe('CustomerCounter', () => {
     counter.addMember(m(6), 0); // only refunded orders: not a customer
     expect(counter.customers.size).toBe(6); // 1, 2, 3, 4, 5, x
     expect(counter.repeaters.size).toBe(4); // 1, 2, 4, x
+  });
+});
+
+describe('unionPeriods', () => {
+  it('pairs each period’s customers with its repeaters whatever the row order, days and months alike', () => {
+    const rows = [
+      { day: '2026-01-01', kind: 'month:customer', bits: MemberSet.encode([1, 2]) },
+      { day: '2026-01-01', kind: 'month:poster', bits: MemberSet.encode([9]) },
+      { day: '2026-01-01', kind: 'month:repeat', bits: MemberSet.encode([2]) },
+      { day: '2026-02-03', kind: 'active', bits: MemberSet.encode([3, 7]) },
+      { day: '2026-02-03', kind: 'customer', bits: MemberSet.encode([3]) },
+      { day: '2026-02-03', kind: 'poster', bits: MemberSet.encode([7]) },
+      { day: '2026-02-03', kind: 'repeat', bits: MemberSet.encode([3]) },
+      { day: '2026-02-04', kind: 'customer', bits: MemberSet.encode([1]) },
+    ];
+    const { customers, active, posters } = unionPeriods(rows);
+    expect(customers.customers.size).toBe(3); // 1, 2, 3
+    expect(customers.repeaters.size).toBe(3); // 2 (twice in January), 3 (twice on Feb 3), 1 (Jan + Feb 4)
+    expect(active.size).toBe(2);
+    expect(posters.size).toBe(2);
+    const set = new MemberSet();
+    set.or(MemberSet.encode([3, 20]));
+    expect([...set.toBuffer()]).toEqual([...MemberSet.encode([3, 20])]);
   });
 });

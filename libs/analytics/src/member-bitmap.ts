@@ -51,6 +51,13 @@ export class MemberSet {
     for (let i = 0; i < n; i += 1) this.bits[i] |= seen.bits[i] & bitmap[i];
   }
 
+  /** The bitmap of the numbered members. */
+  toBuffer(): Buffer {
+    let end = this.bits.length;
+    while (end > 0 && this.bits[end - 1] === 0) end -= 1;
+    return Buffer.from(this.bits.subarray(0, end));
+  }
+
   get size(): number {
     let count = this.unnumbered.size;
     for (const byte of this.bits) count += POPCOUNT[byte];
@@ -86,3 +93,39 @@ export class CustomerCounter {
     this.customers.add(member);
   }
 }
+
+/** A stored bitmap of a period (a day, or a month for `month:` kinds). */
+export interface PeriodBitmap {
+  day: string;
+  kind: string;
+  bits: Uint8Array;
+}
+
+/** Distinct members over disjoint periods (days and whole months): the union of their bitmaps. */
+export function unionPeriods(rows: readonly PeriodBitmap[]): {
+  customers: CustomerCounter;
+  active: MemberSet;
+  posters: MemberSet;
+} {
+  const periods = new Map<string, Partial<Record<string, Uint8Array>>>();
+  for (const row of rows) {
+    const monthly = row.kind.startsWith(MONTH_PREFIX);
+    const key = `${monthly ? 'm' : 'd'}${row.day}`;
+    const kind = monthly ? row.kind.slice(MONTH_PREFIX.length) : row.kind;
+    const period = periods.get(key) ?? {};
+    period[kind] = row.bits;
+    periods.set(key, period);
+  }
+  const customers = new CustomerCounter();
+  const active = new MemberSet();
+  const posters = new MemberSet();
+  for (const period of periods.values()) {
+    if (period.customer) customers.addDay(period.customer, period.repeat);
+    if (period.active) active.or(period.active);
+    if (period.poster) posters.or(period.poster);
+  }
+  return { customers, active, posters };
+}
+
+/** Kinds of the whole-month bitmaps (dated the month's first day). */
+export const MONTH_PREFIX = 'month:';

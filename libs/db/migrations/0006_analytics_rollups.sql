@@ -45,6 +45,8 @@ ALTER TABLE "analytics_rollup_state" ADD CONSTRAINT "analytics_rollup_state_bran
 CREATE UNIQUE INDEX "analytics_members_idx_key" ON "analytics_members" USING btree ("brand_id","idx");--> statement-breakpoint
 CREATE INDEX "analytics_members_first_idx" ON "analytics_members" USING btree ("brand_id","first_any_at");--> statement-breakpoint
 CREATE INDEX "orders_brand_created_idx" ON "orders" USING btree ("brand_id","created_at");--> statement-breakpoint
+CREATE INDEX "coupons_brand_issued_idx" ON "coupons" USING btree ("brand_id","issued_at");--> statement-breakpoint
+CREATE INDEX "coupons_brand_redeemed_idx" ON "coupons" USING btree ("brand_id","redeemed_at") WHERE "coupons"."redeemed_at" is not null;--> statement-breakpoint
 CREATE INDEX "ledger_entries_brand_created_idx" ON "ledger_entries" USING btree ("brand_id","created_at");--> statement-breakpoint
 CREATE INDEX "refunds_brand_created_idx" ON "refunds" USING btree ("brand_id","created_at");--> statement-breakpoint
 CREATE INDEX "comments_brand_created_idx" ON "comments" USING btree ("brand_id","created_at");--> statement-breakpoint

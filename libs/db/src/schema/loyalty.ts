@@ -395,6 +395,11 @@ export const coupons = pgTable(
     primaryKey({ columns: [t.brandId, t.id] }),
     uniqueIndex('coupons_code_key').on(t.brandId, t.code),
     index('coupons_member_idx').on(t.brandId, t.memberId, t.status),
+    // The dashboard counts coupons issued and redeemed in a window (ADR 0021).
+    index('coupons_brand_issued_idx').on(t.brandId, t.issuedAt),
+    index('coupons_brand_redeemed_idx')
+      .on(t.brandId, t.redeemedAt)
+      .where(sql`${t.redeemedAt} is not null`),
     uniqueIndex('coupons_source_key')
       .on(t.brandId, t.source, t.sourceId)
       .where(sql`${t.sourceId} is not null`),
