@@ -7,7 +7,8 @@
  *    (the synthetic model, members with order histories in Postgres) against a bare Fastify
  *    /health baseline and the recommender's own /health.
  * Knobs: BENCH_DURATION, BENCH_CONNECTIONS (harness), BENCH_ALS_ITERATIONS (default 5 for 1M),
- * BENCH_MEMBERS (default 2000 served members).
+ * BENCH_MEMBERS (default 2000 served members), BENCH_CPU_PROF (a folder: the recommender writes a
+ * V8 CPU profile there on exit).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -67,6 +68,9 @@ async function startRecommender(
   const port = 3990 + Math.floor(Math.random() * 9);
   const child = fork(resolve(ROOT, 'dist/apps/recommender/src/main.js'), [], {
     cwd: ROOT,
+    execArgv: process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: {
       ...process.env,

@@ -37,6 +37,7 @@ interface BrandState {
   stockStamp: number;
   products: Map<string, ProductInfo | null>;
   checkedAt: number;
+  revalidating: boolean;
   scratch: { cf: Float32Array; out: Float32Array };
 }
 
@@ -67,6 +68,8 @@ export class RecommendationsService implements OnModuleInit {
   private readonly logger = new Logger(RecommendationsService.name);
   private readonly brands = new Map<string, Promise<BrandState>>();
   private readonly members = new Map<string, MemberState>();
+  /** Member loads in flight; an event removes the entry so a load that began before it is not cached. */
+  private readonly loading = new Map<string, { promise: Promise<MemberState> }>();
 
   constructor(
     @Inject(ModelStore) private readonly models: ModelStore,
@@ -80,8 +83,11 @@ export class RecommendationsService implements OnModuleInit {
   }
 
   onEvent(event: RecsysEvent): void {
-    if (event.type === 'member') this.members.delete(`${event.brandId}:${event.memberId}`);
-    else this.brands.delete(event.brandId);
+    if (event.type === 'member') {
+      const key = `${event.brandId}:${event.memberId}`;
+      this.members.delete(key);
+      this.loading.delete(key);
+    } else this.brands.delete(event.brandId);
   }
 
   /** The model version serving this brand now (null before the first training). */
@@ -89,32 +95,47 @@ export class RecommendationsService implements OnModuleInit {
     return (await this.brandState(brandId)).versionId;
   }
 
+  /**
+   * The brand's state, revalidated in the background: a request never waits on the 5 s version
+   * and stock check (one check in flight per brand), only on the first load or after a model event.
+   */
   private brandState(brandId: string): Promise<BrandState> {
     const cached = this.brands.get(brandId);
     if (cached) {
       return cached.then((state) => {
-        if (Date.now() - state.checkedAt < BRAND_TTL_MS) return state;
-        return this.versions.findActive(brandId).then(async (active) => {
-          if ((active?.id ?? null) === state.versionId) {
-            state.checkedAt = Date.now();
-            if (state.model) {
-              const outOfStock = await this.outOfStock(brandId, state.model);
-              if (!sameSet(outOfStock, state.outOfStock)) {
-                state.outOfStock = outOfStock;
-                state.stockStamp++;
-              }
-            }
-            return state;
-          }
-          this.brands.delete(brandId);
-          return this.brandState(brandId);
-        });
+        if (Date.now() - state.checkedAt >= BRAND_TTL_MS && !state.revalidating) {
+          state.revalidating = true;
+          this.revalidateBrand(brandId, state)
+            .catch((error: unknown) => this.logger.warn(`brand ${brandId}: ${String(error)}`))
+            .finally(() => {
+              state.revalidating = false;
+            });
+        }
+        return state;
       });
     }
     const loading = this.loadBrand(brandId);
     loading.catch(() => this.brands.delete(brandId));
     this.brands.set(brandId, loading);
     return loading;
+  }
+
+  private async revalidateBrand(brandId: string, state: BrandState): Promise<void> {
+    const active = await this.versions.findActive(brandId);
+    if ((active?.id ?? null) !== state.versionId) {
+      // Keep serving the current version until the new one is loaded, then swap.
+      const next = await this.loadBrand(brandId);
+      if (this.brands.has(brandId)) this.brands.set(brandId, Promise.resolve(next));
+      return;
+    }
+    if (state.model) {
+      const outOfStock = await this.outOfStock(brandId, state.model);
+      if (!sameSet(outOfStock, state.outOfStock)) {
+        state.outOfStock = outOfStock;
+        state.stockStamp++;
+      }
+    }
+    state.checkedAt = Date.now();
   }
 
   private async loadBrand(brandId: string): Promise<BrandState> {
@@ -139,6 +160,7 @@ export class RecommendationsService implements OnModuleInit {
       stockStamp: 0,
       products: new Map(),
       checkedAt: Date.now(),
+      revalidating: false,
       scratch: { cf: new Float32Array(n), out: new Float32Array(n) },
     };
   }
@@ -152,6 +174,11 @@ export class RecommendationsService implements OnModuleInit {
     return out;
   }
 
+  /**
+   * The member's cached state. Events drop it at once, so the TTL is only a safety net: a stale
+   * state is served while one reload runs in the background, and concurrent first requests share
+   * one load — requests never queue behind a burst of expiring members.
+   */
   private async memberState(
     brandId: string,
     memberId: string,
@@ -159,12 +186,38 @@ export class RecommendationsService implements OnModuleInit {
   ): Promise<MemberState> {
     const key = `${brandId}:${memberId}`;
     const cached = this.members.get(key);
-    if (
-      cached &&
-      cached.versionId === brand.versionId &&
-      Date.now() - cached.loadedAt < MEMBER_TTL_MS
-    )
+    if (cached && cached.versionId === brand.versionId) {
+      if (Date.now() - cached.loadedAt >= MEMBER_TTL_MS && !this.loading.has(key))
+        this.loadMember(key, brandId, memberId, brand).catch((error: unknown) =>
+          this.logger.warn(`member ${memberId}: ${String(error)}`),
+        );
       return cached;
+    }
+    return this.loading.get(key)?.promise ?? this.loadMember(key, brandId, memberId, brand);
+  }
+
+  private loadMember(
+    key: string,
+    brandId: string,
+    memberId: string,
+    brand: BrandState,
+  ): Promise<MemberState> {
+    const entry = {} as { promise: Promise<MemberState> };
+    entry.promise = this.readMember(key, brandId, memberId, brand, entry).finally(() => {
+      if (this.loading.get(key) === entry) this.loading.delete(key);
+    });
+    this.loading.set(key, entry);
+    return entry.promise;
+  }
+
+  private async readMember(
+    key: string,
+    brandId: string,
+    memberId: string,
+    brand: BrandState,
+    entry: { promise: Promise<MemberState> },
+  ): Promise<MemberState> {
+    const cached = this.members.get(key);
     const [exists, interactions, stored] = await Promise.all([
       cached ? true : this.data.memberExists(brandId, memberId),
       this.data.memberInteractions(brandId, memberId),
@@ -191,6 +244,9 @@ export class RecommendationsService implements OnModuleInit {
       loadedAt: Date.now(),
       responses: new Map(),
     };
+    // An event that arrived while this load ran wins: do not cache pre-event data.
+    if (this.loading.get(key) !== entry) return state;
+    this.members.delete(key);
     if (this.members.size >= MEMBER_CACHE_MAX)
       this.members.delete(this.members.keys().next().value!);
     this.members.set(key, state);
