@@ -2,6 +2,7 @@ export * from './core/interactions';
 export * from './core/linalg';
 export * from './core/kernels';
 export * from './core/ials';
+export * from './core/ease';
 export * from './core/metrics';
 export * from './core/split';
 export * from './core/model';

@@ -17,7 +17,8 @@ import { markdownTable, renderHtml, renderMarkdown } from './report';
 
 const USAGE = `usage: npm run ml:evaluate -- (--data <interactions.csv[.gz]> | --completejourney)
   [--split last20|time|random] [--cutoff <ISO date>] [--repeats allowed|excluded|both]
-  [--factors 32] [--iterations 10] [--alpha 10] [--out reports] [--backend auto|node|wasm|cpu]`;
+  [--factors 32] [--iterations 10] [--alpha 5] [--regularization 5]
+  [--ease-lambda 50] [--ease-items 2000] [--no-ease] [--out reports] [--backend auto|node|wasm|cpu]`;
 
 export function loadDataset(options: Map<string, string | true>): InteractionDataset {
   if (options.get('completejourney') === true) return completeJourneyInteractions();
@@ -36,6 +37,10 @@ export function paramsFrom(options: Map<string, string | true>): RecommenderPara
       iterations: numberOption(options, 'iterations', base.ials.iterations),
       alpha: numberOption(options, 'alpha', base.ials.alpha),
       regularization: numberOption(options, 'regularization', base.ials.regularization),
+    },
+    ease: {
+      lambda: numberOption(options, 'ease-lambda', base.ease!.lambda),
+      maxItems: numberOption(options, 'ease-items', base.ease!.maxItems),
     },
   };
 }
@@ -89,6 +94,7 @@ async function main(): Promise<void> {
         kernels,
         step: progressSteps(),
         halfLives: [30, 180, 0],
+        ease: !options.has('no-ease'),
       },
     );
     runs.push(run);

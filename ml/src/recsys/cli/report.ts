@@ -15,7 +15,7 @@ export interface ReportInput {
 const METRICS = Object.keys(METRIC_LABELS) as (keyof typeof METRIC_LABELS)[];
 const fmt = (v: number) => v.toFixed(3);
 const weights = (r: EvaluationResult['results'][number]) =>
-  `cf ${r.weights.cf}, re-buy ${r.weights.rebuy}, pop ${r.weights.popularity}`;
+  `cf ${r.weights.cf}${r.weights.cf > 0 ? ` (${r.source === 'ease' ? 'EASE' : 'iALS'})` : ''}, re-buy ${r.weights.rebuy}, pop ${r.weights.popularity}`;
 
 function title(run: EvaluationResult): string {
   return `${run.split} — repeats ${run.excludeRepeats ? 'excluded' : 'allowed'}`;
@@ -46,8 +46,12 @@ export function renderMarkdown(input: ReportInput): string {
       '',
       `Test users: ${run.testUsers}. Tuned on ${run.validation.split} inside the training part ` +
         `(${run.validation.tried} settings; best validation NDCG@10 ${fmt(run.validation.bestNdcg10)}, ` +
-        `half-life ${run.validation.halfLifeDays ? `${run.validation.halfLifeDays} d` : 'none'}). Training on ${run.trainInteractions} interactions took ` +
-        `${(run.trainMs / 1000).toFixed(1)} s (iALS k=${run.params.ials.factors}, ${run.params.ials.iterations} iterations).`,
+        `half-life ${run.validation.halfLifeDays ? `${run.validation.halfLifeDays} d` : 'none'}, CF model ${run.validation.cf}; ` +
+        `best validation NDCG@10 by CF model: ${Object.entries(run.validation.bestBySource)
+          .map(([m, v]) => `${m} ${fmt(v)}`)
+          .join(', ')}). Training on ${run.trainInteractions} interactions took ` +
+        `${(run.trainMs / 1000).toFixed(1)} s (iALS k=${run.params.ials.factors}, ${run.params.ials.iterations} iterations; ` +
+        `EASE λ=${run.params.ease?.lambda}, ${run.params.ease?.maxItems} items max).`,
       '',
       markdownTable(run),
     );

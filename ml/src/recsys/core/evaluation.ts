@@ -1,9 +1,11 @@
 import type { DenseKernels } from './kernels';
 import { scoreBatch } from './kernels';
+import { scoreEase } from './ease';
 import type { InteractionMatrix } from './interactions';
 import { MetricsAccumulator, type RankingMetrics } from './metrics';
 import {
   type BlendWeights,
+  type CfModel,
   type RecommenderParams,
   type TrainedRecommender,
   trainRecommender,
@@ -30,6 +32,8 @@ export interface EvaluateOptions {
   kernels: DenseKernels;
   /** Evaluate a seeded sample of at most this many users (tuning speed); default all. */
   maxUsers?: number;
+  /** Where the CF part comes from (default iALS); 'ease' needs `trained.model.ease`. */
+  source?: CfModel;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -66,14 +70,22 @@ export function evaluateBlends(
       x.set(userFactors.subarray(u * k, (u + 1) * k), r * k);
     });
     const needCf = grid.some((w) => w.cf > 0);
-    const cf = needCf
-      ? scoreBatch(options.kernels.score, x, batch.length, model.itemFactors, n, k)
-      : null;
+    const ease = options.source === 'ease' ? model.ease : undefined;
+    if (options.source === 'ease' && !ease) throw new Error('EASE was not trained');
+    const cf =
+      needCf && !ease
+        ? scoreBatch(options.kernels.score, x, batch.length, model.itemFactors, n, k)
+        : null;
+    const easeRow = ease && needCf ? new Float32Array(n) : null;
     batch.forEach((user, r) => {
       const history = historyOf(matrix, matrix.userIndex.get(user)!);
       const owned = new Set(history.items);
       const userTruth = truth.get(user)!;
-      const row = cf ? cf.subarray(r * n, (r + 1) * n) : null;
+      const row = easeRow
+        ? scoreEase(ease!, ease!.column, history.items, easeRow)
+        : cf
+          ? cf.subarray(r * n, (r + 1) * n)
+          : null;
       grid.forEach((weights, g) => {
         combineScores(row, history, model.popularity, weights, out);
         const top = topK(out, 20, options.excludeRepeats ? (i) => owned.has(i) : undefined);
@@ -107,9 +119,14 @@ export const BASELINES: Record<string, BlendWeights> = {
   iALS: { cf: 1, rebuy: 0, popularity: 0 },
 };
 
+/** The CF-only row of each CF model. */
+const CF_ONLY: BlendWeights = { cf: 1, rebuy: 0, popularity: 0 };
+
 export interface ModelResult {
   model: string;
   weights: BlendWeights;
+  /** The CF model behind the weights' cf part. */
+  source: CfModel;
   metrics: RankingMetrics;
 }
 
@@ -123,6 +140,10 @@ export interface EvaluationResult {
     bestNdcg10: number;
     tried: number;
     halfLifeDays: number;
+    /** The CF model the blend uses, picked by validation NDCG@10. */
+    cf: CfModel;
+    /** Best validation NDCG@10 reached with each CF model. */
+    bestBySource: Partial<Record<CfModel, number>>;
   };
   results: ModelResult[];
   trainMs: number;
@@ -151,12 +172,24 @@ export function runEvaluation(
     step: Step;
     halfLives?: number[];
     tuneUsers?: number;
+    /** Also train EASE and let validation pick the blend's CF model (default true). */
+    ease?: boolean;
   },
 ): EvaluationResult {
+  const withEase = options.ease ?? true;
+  const sources: CfModel[] = withEase ? ['ials', 'ease'] : ['ials'];
   const validation = applySplit(split.train, validationSpec);
   const validationTruth = testTruth(validation, options.excludeRepeats);
   const grid = blendGrid(base.weights);
-  let best = { weights: base.weights, ndcg: -1, halfLifeDays: base.halfLifeDays };
+  let best = {
+    weights: base.weights,
+    ndcg: -1,
+    halfLifeDays: base.halfLifeDays,
+    source: 'ials' as CfModel,
+  };
+  const bestBySource: Partial<Record<CfModel, number>> = {};
+  // EASE sees a binary matrix, so it does not depend on the half-life: fit it once.
+  let ease: TrainedRecommender['model']['ease'];
   for (const halfLifeDays of options.halfLives ?? [base.halfLifeDays]) {
     const params = { ...base, halfLifeDays };
     const train = options.step(`tune: train on validation split (half-life ${halfLifeDays} d)`);
@@ -166,42 +199,77 @@ export function runEvaluation(
       params,
       options.kernels,
       (i, n) => train.tick(i, n),
+      { ease: withEase && !ease },
     );
     train.done();
-    const tune = options.step(`tune: ${grid.length} blend weightings`);
-    const rows = evaluateBlends(trained, validationTruth, grid, {
-      excludeRepeats: options.excludeRepeats,
-      kernels: options.kernels,
-      maxUsers: options.tuneUsers ?? 1500,
-      onProgress: (d, t) => tune.tick(d, t),
-    });
-    tune.done();
-    rows.forEach((metrics, g) => {
-      if (metrics.ndcg10 > best.ndcg)
-        best = { weights: grid[g], ndcg: metrics.ndcg10, halfLifeDays };
-    });
+    ease ??= trained.model.ease;
+    trained.model.ease = ease;
+    for (const source of sources) {
+      const tune = options.step(`tune: ${grid.length} blend weightings (${source})`);
+      const rows = evaluateBlends(trained, validationTruth, grid, {
+        excludeRepeats: options.excludeRepeats,
+        kernels: options.kernels,
+        maxUsers: options.tuneUsers ?? 1500,
+        source,
+        onProgress: (d, t) => tune.tick(d, t),
+      });
+      tune.done();
+      rows.forEach((metrics, g) => {
+        bestBySource[source] = Math.max(bestBySource[source] ?? -1, metrics.ndcg10);
+        if (metrics.ndcg10 > best.ndcg)
+          best = { weights: grid[g], ndcg: metrics.ndcg10, halfLifeDays, source };
+      });
+    }
   }
   const params: RecommenderParams = {
     ...base,
     halfLifeDays: best.halfLifeDays,
     weights: best.weights,
+    cf: best.source,
   };
   const trainStep = options.step('train on the training split');
   const started = performance.now();
-  const trained = trainRecommender(split.train, categories, params, options.kernels, (i, n) =>
-    trainStep.tick(i, n),
+  const trained = trainRecommender(
+    split.train,
+    categories,
+    params,
+    options.kernels,
+    (i, n) => trainStep.tick(i, n),
+    { ease: withEase },
   );
   const trainMs = performance.now() - started;
   trainStep.done();
   const truth = testTruth(split, options.excludeRepeats);
-  const models = { ...BASELINES, blend: best.weights };
+  type Row = { model: string; weights: BlendWeights; source: CfModel };
+  const models: Row[] = Object.entries(BASELINES).map(([model, weights]): Row => ({
+    model,
+    weights,
+    source: 'ials',
+  }));
+  if (withEase) models.push({ model: 'EASE', weights: CF_ONLY, source: 'ease' });
+  models.push({ model: 'blend', weights: best.weights, source: best.source });
   const evalStep = options.step('score the test split');
-  const metrics = evaluateBlends(trained, truth, Object.values(models), {
-    excludeRepeats: options.excludeRepeats,
-    kernels: options.kernels,
-    onProgress: (d, t) => evalStep.tick(d, t),
-  });
+  const results: ModelResult[] = [];
+  for (const source of sources) {
+    const mine = models.filter((m) => m.source === source);
+    const metrics = evaluateBlends(
+      trained,
+      truth,
+      mine.map((m) => m.weights),
+      {
+        excludeRepeats: options.excludeRepeats,
+        kernels: options.kernels,
+        source,
+        onProgress: (d, t) => evalStep.tick(d, t),
+      },
+    );
+    mine.forEach((m, i) => results.push({ ...m, metrics: metrics[i] }));
+  }
   evalStep.done();
+  results.sort(
+    (a, b) =>
+      models.findIndex((m) => m.model === a.model) - models.findIndex((m) => m.model === b.model),
+  );
   return {
     split: split.description,
     excludeRepeats: options.excludeRepeats,
@@ -210,16 +278,14 @@ export function runEvaluation(
       split: validation.description,
       best: best.weights,
       bestNdcg10: best.ndcg,
-      tried: grid.length * (options.halfLives?.length ?? 1),
+      tried: grid.length * sources.length * (options.halfLives?.length ?? 1),
       halfLifeDays: best.halfLifeDays,
+      cf: best.source,
+      bestBySource,
     },
-    results: Object.entries(models).map(([model, weights], i) => ({
-      model,
-      weights,
-      metrics: metrics[i],
-    })),
+    results,
     trainMs,
     trainInteractions: split.train.length,
-    testUsers: metrics[0]?.users ?? 0,
+    testUsers: results[0]?.metrics.users ?? 0,
   };
 }

@@ -1,4 +1,12 @@
 import { gzipSync, gunzipSync } from 'node:zlib';
+import {
+  DEFAULT_EASE_PARAMS,
+  type EaseParams,
+  type EaseWeights,
+  chooseInverse,
+  easeColumns,
+  trainEase,
+} from './ease';
 import { DEFAULT_IALS_PARAMS, type IalsParams, trainIals } from './ials';
 import {
   DAY_MS,
@@ -15,8 +23,14 @@ export interface BlendWeights {
   popularity: number;
 }
 
+/** Which collaborative-filtering model feeds the blend's CF part. */
+export type CfModel = 'ials' | 'ease';
+
 export interface RecommenderParams {
   ials: IalsParams;
+  /** The CF part of the blend (picked on validation); iALS is always trained (fold-in, similar items). */
+  cf?: CfModel;
+  ease?: EaseParams;
   /** Half-life of the recency decay of the CF matrix and the re-buy scores. */
   halfLifeDays: number;
   /** Popularity counts events of this many days before the end of the data. */
@@ -29,7 +43,14 @@ export const DEFAULT_RECOMMENDER_PARAMS: RecommenderParams = {
   halfLifeDays: 90,
   popularityWindowDays: 60,
   weights: { cf: 1, rebuy: 1, popularity: 0.25 },
+  cf: 'ials',
+  ease: DEFAULT_EASE_PARAMS,
 };
+
+/** EASE weights in a model, with the catalogue → row map used when scoring. */
+export interface ModelEase extends EaseWeights {
+  column: Int32Array;
+}
 
 /** The trained artefact served by the recommender: item side only (members fold in). */
 export interface RecommenderModel {
@@ -45,6 +66,8 @@ export interface RecommenderModel {
   params: RecommenderParams;
   /** End of the training data (epoch ms): recency is measured from here. */
   asOf: number;
+  /** Present when EASE was trained (params.cf = 'ease', or evaluation trains both). */
+  ease?: ModelEase;
 }
 
 export interface TrainedRecommender {
@@ -86,6 +109,7 @@ export function trainRecommender(
   params: RecommenderParams,
   kernels: DenseKernels,
   onIteration?: (iteration: number, iterations: number) => void,
+  options: { ease?: boolean } = {},
 ): TrainedRecommender {
   const matrix = aggregateInteractions(interactions, { halfLifeDays: params.halfLifeDays });
   const factors = trainIals(matrix, params.ials, kernels, (p) =>
@@ -108,7 +132,18 @@ export function trainRecommender(
     params,
     asOf: matrix.asOf,
   };
+  if (options.ease ?? params.cf === 'ease') model.ease = fitEase(matrix, params.ease);
   return { model, matrix, userFactors: factors.userFactors };
+}
+
+/** EASE over the matrix's most-interacted items, the inverse on the faster kernel. */
+export function fitEase(
+  matrix: InteractionMatrix,
+  params: EaseParams = DEFAULT_EASE_PARAMS,
+): ModelEase {
+  const size = Math.min(params.maxItems, matrix.items.length);
+  const weights = trainEase(matrix, params, chooseInverse(size));
+  return { ...weights, column: easeColumns(weights, matrix.items.length) };
 }
 
 const MAGIC = 'RCS1';
@@ -119,9 +154,14 @@ interface ArtifactHeader {
   k: number;
   params: RecommenderParams;
   asOf: number;
+  /** Number of EASE-weighted items (0 or absent: no EASE section). */
+  easeItems?: number;
 }
 
-/** Gzipped `RCS1 | header length | JSON header | float32 item factors | float32 popularity`. */
+/**
+ * Gzipped `RCS1 | header length | JSON header | float32 item factors | float32 popularity`
+ * then, with EASE, `int32 weighted items | float32 B (row-major)`.
+ */
 export function serializeModel(model: RecommenderModel): Buffer {
   const header: ArtifactHeader = {
     items: model.items,
@@ -129,6 +169,7 @@ export function serializeModel(model: RecommenderModel): Buffer {
     k: model.k,
     params: model.params,
     asOf: model.asOf,
+    easeItems: model.ease?.items.length ?? 0,
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
@@ -148,6 +189,16 @@ export function serializeModel(model: RecommenderModel): Buffer {
         model.popularity.byteOffset,
         model.popularity.byteLength,
       ),
+      ...(model.ease
+        ? [
+            Buffer.from(
+              model.ease.items.buffer,
+              model.ease.items.byteOffset,
+              model.ease.items.byteLength,
+            ),
+            Buffer.from(model.ease.b.buffer, model.ease.b.byteOffset, model.ease.b.byteLength),
+          ]
+        : []),
     ]),
   );
 }
@@ -167,6 +218,15 @@ export function deserializeModel(artifact: Buffer, kernels: DenseKernels): Recom
   const n = header.items.length;
   const itemFactors = floats(raw, 8 + length, n * header.k);
   const popularity = floats(raw, 8 + length + n * header.k * 4, n);
+  let ease: ModelEase | undefined;
+  const size = header.easeItems ?? 0;
+  if (size) {
+    const offset = 8 + length + n * header.k * 4 + n * 4;
+    const items = new Int32Array(size);
+    Buffer.from(items.buffer).set(raw.subarray(offset, offset + size * 4));
+    const b = floats(raw, offset + size * 4, size * size);
+    ease = { items, b, column: easeColumns({ items, b }, n) };
+  }
   const itemIndex = new Map<string, number>();
   header.items.forEach((item, i) => itemIndex.set(item, i));
   return {
@@ -179,6 +239,7 @@ export function deserializeModel(artifact: Buffer, kernels: DenseKernels): Recom
     popularity,
     params: header.params,
     asOf: header.asOf,
+    ...(ease ? { ease } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { scoreEase } from './ease';
 import { foldIn } from './ials';
 import type { BlendWeights, RecommenderModel } from './model';
 import { scoreAllTyped } from './linalg';
@@ -113,6 +114,20 @@ function cosine(y: Float32Array, k: number, a: number, b: number): number {
   return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }
 
+/** The CF part for a member: EASE over their items when the model serves EASE, else x·Yᵀ. */
+export function cfScores(
+  model: RecommenderModel,
+  history: RecsysHistory,
+  vector: Float32Array | null,
+  out: Float32Array,
+): Float32Array | null {
+  if (model.ease && model.params.cf === 'ease')
+    return history.items.length
+      ? scoreEase(model.ease, model.ease.column, history.items, out)
+      : null;
+  return vector ? scoreAllTyped(vector, model.itemFactors, model.items.length, model.k, out) : null;
+}
+
 /**
  * Ranks every item for a member with the blend, applies the filters before truncation and says
  * why each item is there: the component that contributed most to its score.
@@ -128,9 +143,7 @@ export function recommend(
   },
 ): ScoredItem[] {
   const weights = model.params.weights;
-  const cf = vector
-    ? scoreAllTyped(vector, model.itemFactors, model.items.length, model.k, scratch.cf)
-    : null;
+  const cf = cfScores(model, history, vector, scratch.cf);
   const scores = combineScores(cf, history, model.popularity, weights, scratch.out);
   const owned = new Map<number, number>();
   history.items.forEach((item, p) => owned.set(item, p));

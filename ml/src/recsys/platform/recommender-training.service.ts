@@ -5,6 +5,7 @@ import { evaluateBlends, blendGrid } from '../core/evaluation';
 import { chooseKernels } from '../core/kernels';
 import type { RankingMetrics } from '../core/metrics';
 import {
+  type CfModel,
   DEFAULT_RECOMMENDER_PARAMS,
   type RecommenderParams,
   serializeModel,
@@ -82,24 +83,32 @@ export class RecommenderTrainingService {
       coverage: 0,
       users: 0,
     };
+    let cf: CfModel = 'ials';
     if (validation.train.length && truth.size) {
-      const trained = trainRecommender(validation.train, categories, base, kernels);
+      // Both CF models are fitted on validation; the blend keeps the one that measures better.
+      const trained = trainRecommender(validation.train, categories, base, kernels, undefined, {
+        ease: true,
+      });
       const grid = blendGrid(base.weights);
-      const results = evaluateBlends(trained, truth, grid, {
-        excludeRepeats: false,
-        kernels,
-        maxUsers: 1000,
-      });
       let best = -1;
-      results.forEach((m, g) => {
-        if (m.ndcg10 > best) {
-          best = m.ndcg10;
-          weights = grid[g];
-          metrics = m;
-        }
-      });
+      for (const source of ['ials', 'ease'] as const) {
+        const results = evaluateBlends(trained, truth, grid, {
+          excludeRepeats: false,
+          kernels,
+          maxUsers: 1000,
+          source,
+        });
+        results.forEach((m, g) => {
+          if (m.ndcg10 > best) {
+            best = m.ndcg10;
+            weights = grid[g];
+            metrics = m;
+            cf = source;
+          }
+        });
+      }
     }
-    const params: RecommenderParams = { ...base, weights };
+    const params: RecommenderParams = { ...base, weights, cf };
     const final = trainRecommender(rows, categories, params, kernels);
     const artifact = serializeModel(final.model);
     const trainedMs = Math.round(performance.now() - started);
