@@ -1,11 +1,13 @@
 import type { DenseKernels } from './kernels';
 import { scoreBatch } from './kernels';
-import { scoreEase } from './ease';
+import { DEFAULT_EASE_PARAMS, scoreEase } from './ease';
 import type { InteractionMatrix } from './interactions';
 import { MetricsAccumulator, type RankingMetrics } from './metrics';
 import {
   type BlendWeights,
   type CfModel,
+  type ModelEase,
+  fitEase,
   type RecommenderParams,
   type TrainedRecommender,
   trainRecommender,
@@ -174,6 +176,8 @@ export function runEvaluation(
     tuneUsers?: number;
     /** Also train EASE and let validation pick the blend's CF model (default true). */
     ease?: boolean;
+    /** EASE λ values tried on validation (default: the base one). */
+    easeLambdas?: number[];
   },
 ): EvaluationResult {
   const withEase = options.ease ?? true;
@@ -188,8 +192,11 @@ export function runEvaluation(
     source: 'ials' as CfModel,
   };
   const bestBySource: Partial<Record<CfModel, number>> = {};
-  // EASE sees a binary matrix, so it does not depend on the half-life: fit it once.
-  let ease: TrainedRecommender['model']['ease'];
+  // EASE sees a binary matrix, so it does not depend on the half-life: one fit per λ.
+  const baseEase = base.ease ?? DEFAULT_EASE_PARAMS;
+  const lambdas = withEase ? (options.easeLambdas ?? [baseEase.lambda]) : [];
+  const easeFits = new Map<number, ModelEase>();
+  let bestLambda = { lambda: baseEase.lambda, ndcg: -1 };
   for (const halfLifeDays of options.halfLives ?? [base.halfLifeDays]) {
     const params = { ...base, halfLifeDays };
     const train = options.step(`tune: train on validation split (half-life ${halfLifeDays} d)`);
@@ -199,13 +206,25 @@ export function runEvaluation(
       params,
       options.kernels,
       (i, n) => train.tick(i, n),
-      { ease: withEase && !ease },
     );
     train.done();
-    ease ??= trained.model.ease;
-    trained.model.ease = ease;
-    for (const source of sources) {
-      const tune = options.step(`tune: ${grid.length} blend weightings (${source})`);
+    const candidates: { source: CfModel; lambda?: number }[] = [
+      { source: 'ials' },
+      ...lambdas.map((lambda) => ({ source: 'ease' as const, lambda })),
+    ];
+    for (const { source, lambda } of candidates) {
+      if (lambda !== undefined) {
+        let fit = easeFits.get(lambda);
+        if (!fit) {
+          const step = options.step(`tune: fit EASE (λ ${lambda})`);
+          fit = fitEase(trained.matrix, { ...baseEase, lambda });
+          step.done();
+          easeFits.set(lambda, fit);
+        }
+        trained.model.ease = fit;
+      }
+      const label = lambda === undefined ? source : `${source} λ ${lambda}`;
+      const tune = options.step(`tune: ${grid.length} blend weightings (${label})`);
       const rows = evaluateBlends(trained, validationTruth, grid, {
         excludeRepeats: options.excludeRepeats,
         kernels: options.kernels,
@@ -216,6 +235,8 @@ export function runEvaluation(
       tune.done();
       rows.forEach((metrics, g) => {
         bestBySource[source] = Math.max(bestBySource[source] ?? -1, metrics.ndcg10);
+        if (lambda !== undefined && metrics.ndcg10 > bestLambda.ndcg)
+          bestLambda = { lambda, ndcg: metrics.ndcg10 };
         if (metrics.ndcg10 > best.ndcg)
           best = { weights: grid[g], ndcg: metrics.ndcg10, halfLifeDays, source };
       });
@@ -226,6 +247,7 @@ export function runEvaluation(
     halfLifeDays: best.halfLifeDays,
     weights: best.weights,
     cf: best.source,
+    ease: { ...baseEase, lambda: bestLambda.lambda },
   };
   const trainStep = options.step('train on the training split');
   const started = performance.now();
@@ -278,7 +300,7 @@ export function runEvaluation(
       split: validation.description,
       best: best.weights,
       bestNdcg10: best.ndcg,
-      tried: grid.length * sources.length * (options.halfLives?.length ?? 1),
+      tried: grid.length * (1 + lambdas.length) * (options.halfLives?.length ?? 1),
       halfLifeDays: best.halfLifeDays,
       cf: best.source,
       bestBySource,
