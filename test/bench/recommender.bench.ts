@@ -11,12 +11,17 @@
  * V8 CPU profile there on exit).
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import {
   DEFAULT_RECOMMENDER_PARAMS,
+  aggregateInteractions,
+  chooseInverse,
   chooseKernels,
+  fitEase,
+  measureInverse,
   completeJourneyInteractions,
   initTfBackend,
   measureKernels,
@@ -30,6 +35,8 @@ import {
   DURATION,
   OPERATOR_TOKEN,
   type Result,
+  cpuSnapshot,
+  cpuTable,
   measureGet,
   post,
   report,
@@ -114,6 +121,13 @@ runBench(async () => {
         `| ${row.kernel} | ${row.shape} | ${row.tfMs.toFixed(2)} | ${row.typedMs.toFixed(2)} | ${row.faster} |`,
       );
 
+  for (const size of [500, 1000, 2000]) {
+    const row = measureInverse(size);
+    console.log(
+      `| EASE inverse (XᵀX + λI)⁻¹ | ${size}×${size} | ${row.tfMs.toFixed(2)} | ${row.typedMs.toFixed(2)} | ${row.faster} |`,
+    );
+  }
+
   console.log(
     '\n| training set | interactions | users × items | k | iterations | total | per iteration | kernels |',
   );
@@ -123,6 +137,14 @@ runBench(async () => {
     completeJourneyInteractions(),
     DEFAULT_RECOMMENDER_PARAMS.ials.iterations,
   );
+  {
+    const cj = completeJourneyInteractions();
+    const started = performance.now();
+    const ease = fitEase(aggregateInteractions(cj.interactions, { halfLifeDays: 0 }));
+    console.log(
+      `| Complete Journey sample, EASE only (${ease.items.length} most-interacted items) | ${cj.interactions.length} | | | | ${((performance.now() - started) / 1000).toFixed(1)} s | | inverse ${chooseInverse(ease.items.length)} |`,
+    );
+  }
   const synthetic = syntheticInteractions(20_000, 10_000, 1_000_000);
   const model = trainTimed('synthetic 20k × 10k', synthetic, ALS_ITERATIONS).model;
 
@@ -206,10 +228,17 @@ runBench(async () => {
           ],
         };
         if (!rate) await autocannon({ ...options, duration: 2 }); // JIT warm-up
-        return summarise(
-          `recommender GET /v1/members/{id}/recommendations (${model.items.length} items, ${MEMBERS} members${rate ? `, offered ${rate} req/s` : ', max rate'})`,
-          await autocannon({ ...options, duration: DURATION }),
+        const name = `recommender GET /v1/members/{id}/recommendations (${model.items.length} items, ${MEMBERS} members${rate ? `, offered ${rate} req/s` : ', max rate'})`;
+        const before = cpuSnapshot(child.pid, database.name);
+        const result = await autocannon({ ...options, duration: DURATION });
+        const after = cpuSnapshot(child.pid, database.name);
+        // CPU per request and the load: figures that survive a machine shared with other work.
+        console.log(
+          `\n${name}\n${cpuTable(before, after, result.requests.total, 'request').replace('api process', 'recommender process')}\nload average (1/5/15 min): ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' / ')}`,
         );
+        return summarise(name, result);
       };
       const results = [
         await measureGet('fastify bare /health (baseline)', `${baselineUrl}/health`),
