@@ -83,9 +83,9 @@ runBench(() =>
     });
     await reserve(2); // warm-up: JIT, pools, Lua script load
     statuses.clear();
-    const cpuBefore = cpuSnapshot(api.pid);
+    const cpuBefore = cpuSnapshot(api.pid, database.name);
     const result = await reserve(DURATION);
-    const cpuAfter = cpuSnapshot(api.pid);
+    const cpuAfter = cpuSnapshot(api.pid, database.name);
     const expected = (statuses.get(201) ?? 0) + (statuses.get(409) ?? 0);
     const measured: Result = {
       ...summarise('POST /v1/drops/{id}/reservations (hot SKU)', result),

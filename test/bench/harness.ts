@@ -27,28 +27,49 @@ function cpuSeconds(pid: number | undefined): number | null {
   }
 }
 
-/** Pids of every process whose command name is `name` (all PostgreSQL backends, say). */
-function pidsNamed(name: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === name;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+/** Pids and command lines of every process (from /proc). */
+function processes(): { pid: number; ppid: number; comm: string; cmdline: string }[] {
+  const found = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      found.push({
+        pid: Number(d),
+        ppid: Number(stat.split(') ')[1].split(' ')[1]),
+        comm: readFileSync(`/proc/${d}/comm`, 'utf8').trim(),
+        cmdline: readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' '),
+      });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
 }
 
-/** CPU seconds used so far by the api, PostgreSQL (all processes), Redis and this load generator. */
-export function cpuSnapshot(apiPid: number | undefined): Record<string, number> {
+/**
+ * CPU seconds used so far by the api (with its cluster workers), PostgreSQL (given the bench
+ * database: its backends and the server's own processes, not other databases' backends), Redis
+ * and this load generator.
+ */
+export function cpuSnapshot(
+  apiPid: number | undefined,
+  databaseName?: string,
+): Record<string, number> {
+  const all = processes();
   const sum = (pids: number[]) => pids.reduce((t, pid) => t + (cpuSeconds(pid) ?? 0), 0);
   const self = process.cpuUsage();
+  const postgres = all.filter(
+    (p) =>
+      p.comm === 'postgres' &&
+      (!databaseName ||
+        p.cmdline.includes(` ${databaseName} `) ||
+        !p.cmdline.includes('127.0.0.1(')),
+  );
   return {
-    api: cpuSeconds(apiPid) ?? 0,
-    postgres: sum(pidsNamed('postgres')),
-    redis: sum(pidsNamed('redis-server')),
+    api: sum([apiPid ?? -1, ...all.filter((p) => p.ppid === apiPid).map((p) => p.pid)]),
+    postgres: sum(postgres.map((p) => p.pid)),
+    redis: sum(all.filter((p) => p.comm === 'redis-server').map((p) => p.pid)),
     'load generator': (self.user + self.system) / 1e6,
   };
 }

@@ -111,9 +111,9 @@ runBench(() =>
       await autocannon({ url: `${address}/health`, connections: CONNECTIONS, duration: DURATION }),
     );
     await orders(2);
-    const cpuBefore = cpuSnapshot(api.pid);
+    const cpuBefore = cpuSnapshot(api.pid, database.name);
     const measured = await orders(DURATION);
-    const cpuAfter = cpuSnapshot(api.pid);
+    const cpuAfter = cpuSnapshot(api.pid, database.name);
     const ordersResult = summarise('api POST /v1/orders (signed, points award)', measured);
     const results = [baselineResult, ordersResult];
 

@@ -1,13 +1,16 @@
 import 'reflect-metadata';
+import { runClustered } from '@app/common';
 import { AppConfig, ConfigError } from '@app/config';
 import { createApiApp } from './bootstrap';
 
 async function main(): Promise<void> {
   const config = AppConfig.load();
-  const app = await createApiApp(config);
-  await app.listen(config.http.apiPort, config.http.host);
-  const url = await app.getUrl();
-  process.stdout.write(`api listening on ${url} (docs at ${url}/docs)\n`);
+  await runClustered({ workers: config.http.apiWorkers }, async () => {
+    const app = await createApiApp(config);
+    await app.listen(config.http.apiPort, config.http.host);
+    const url = await app.getUrl();
+    process.stdout.write(`api listening on ${url} (docs at ${url}/docs)\n`);
+  });
 }
 
 main().catch((error: unknown) => {

@@ -16,3 +16,4 @@ export * from './redis/redis.client';
 export * from './realtime/socket-io-key';
 export * from './http/security-headers';
 export * from './batching/micro-batcher';
+export * from './process/clustered';

@@ -19,6 +19,7 @@ export class AppConfig {
   readonly http: {
     host: string;
     apiPort: number;
+    apiWorkers: number;
     workerPort: number;
     recommenderPort: number;
     publicUrl?: string;
@@ -60,6 +61,7 @@ export class AppConfig {
     this.http = {
       host: env.HOST,
       apiPort: env.API_PORT,
+      apiWorkers: env.API_WORKERS,
       workerPort: env.WORKER_PORT,
       recommenderPort: env.RECOMMENDER_PORT,
       publicUrl: env.PUBLIC_URL,

@@ -38,6 +38,8 @@ export const envSchema = z
 
     HOST: z.string().default('127.0.0.1'),
     API_PORT: port.default(3000),
+    /** api processes sharing API_PORT (node:cluster); sockets are websocket-only above 1 (ADR 0023). */
+    API_WORKERS: positiveInt.default(1),
     WORKER_PORT: port.default(3001),
     RECOMMENDER_PORT: port.default(3002),
     PUBLIC_URL: z.string().url().optional(),

@@ -30,6 +30,9 @@ export class RedisIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, {
       ...options,
       cors: { origin: this.config.http.corsOrigins.length ? this.config.http.corsOrigins : false },
+      // Long-polling needs every request of a session on one process: with several api
+      // processes behind one port (API_WORKERS) only websocket sessions are served.
+      ...(this.config.http.apiWorkers > 1 ? { transports: ['websocket' as const] } : {}),
     }) as Server;
     if (this.adapterFactory) server.adapter(this.adapterFactory);
     return server;
