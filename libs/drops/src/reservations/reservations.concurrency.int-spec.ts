@@ -409,6 +409,31 @@ describe('Drop reservations (Redis + Postgres)', () => {
     expect(live).toMatchObject({ held: 0, sold: sku.sold, available: 100 - sku.sold });
   });
 
+  it('a confirmation starting after the drop was cancelled is refused, even before its holds are released', async () => {
+    const drop = await liveDrop();
+    const member = memberIds[60];
+    const { reservation } = await reservations.reserve(brandId, member, drop.id, {
+      skuId: 'SKU-1',
+      quantity: 1,
+      idempotencyKey: 'late-confirm',
+    });
+    // The cancellation's transition has committed; its release of the holds has not run yet.
+    await drops.transition(brandId, drop.id, 'cancelled', { type: 'job' });
+    await expect(reservations.confirm(brandId, member, reservation.id)).rejects.toMatchObject({
+      code: DropsErrorCode.ReservationNotHeld,
+      details: { status: 'cancelled' },
+    });
+    const orders = await ctx.db.pool.query(
+      'select 1 from orders where brand_id = $1 and external_id = $2',
+      [brandId, `drop-${reservation.id}`],
+    );
+    expect(orders.rowCount).toBe(0);
+    // The release then finds the hold untouched by the refused confirmation.
+    expect(await holds.release(brandId, reservation.id, 'cancelled')).toMatchObject({
+      status: 'cancelled',
+    });
+  });
+
   it('raffle: entries in the window, a draw replayable from the published seed, holds for winners', async () => {
     const now = Date.now();
     const drop = await drops.create(

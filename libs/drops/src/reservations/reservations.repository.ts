@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, getTableColumns, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { DatabaseClient, type Executor, dropReservations, dropSkus } from '@app/db';
+import { DatabaseClient, type Executor, dropReservations, dropSkus, drops } from '@app/db';
 import { type CreatedAtPosition, cursorAt, olderThan } from '@app/identity';
 
 export type Reservation = typeof dropReservations.$inferSelect;
@@ -188,6 +188,8 @@ export class ReservationsRepository {
    * Starts a confirmation: pushes the expiry of a live hold to at least `until` while its order
    * is being written, so the hold cannot expire (and its units be resold) meanwhile, and stamps
    * `settled_at` on the still-held row, which keeps cancellations away from it from now on.
+   * Refused once the drop is cancelled: a confirmation that began before the cancellation
+   * committed completes; one that begins after it cannot.
    */
   async leaseForConfirm(
     brandId: string,
@@ -209,6 +211,9 @@ export class ReservationsRepository {
           eq(dropReservations.memberId, memberId),
           eq(dropReservations.status, 'held'),
           sql`${dropReservations.expiresAt} > ${now.toISOString()}::timestamptz`,
+          // A cancelled drop takes no new confirmation, even before its holds are released.
+          sql`exists (select 1 from ${drops} where ${drops.brandId} = ${brandId}
+                and ${drops.id} = ${dropReservations.dropId} and ${drops.status} <> 'cancelled')`,
         ),
       )
       .returning();

@@ -340,7 +340,10 @@ export class ReservationsService {
     if (!leased) {
       const latest = await this.own(brandId, memberId, id);
       if (latest.status === 'confirmed') return this.confirmed(brandId, latest, true);
-      throw new ReservationNotHeldError(latest.status === 'held' ? 'expired' : latest.status);
+      if (latest.status !== 'held') throw new ReservationNotHeldError(latest.status);
+      // Still held but not leasable: past its expiry, or its drop was just cancelled.
+      const drop = await this.dropRows.findById(brandId, latest.dropId);
+      throw new ReservationNotHeldError(drop?.status === 'cancelled' ? 'cancelled' : 'expired');
     }
     const [sku] = (await this.dropRows.skus(brandId, row.dropId)).filter((s) => s.id === row.skuId);
     if (!sku) throw new DropSkuNotFoundError();
