@@ -57,6 +57,11 @@ const BRAND_TTL_MS = 5_000;
 /** Member state lives this long without an event (events drop it at once). */
 const MEMBER_TTL_MS = 60_000;
 const MEMBER_CACHE_MAX = 100_000;
+/**
+ * Background reloads of expired members in flight at once: members warmed together expire
+ * together, and thousands of reloads at once would take the event loop from the requests.
+ */
+const MAX_BACKGROUND_RELOADS = 4;
 
 /**
  * Serves recommendations from the active model held in memory: per-member history and vector
@@ -70,6 +75,7 @@ export class RecommendationsService implements OnModuleInit {
   private readonly members = new Map<string, MemberState>();
   /** Member loads in flight; an event removes the entry so a load that began before it is not cached. */
   private readonly loading = new Map<string, { promise: Promise<MemberState> }>();
+  private backgroundReloads = 0;
 
   constructor(
     @Inject(ModelStore) private readonly models: ModelStore,
@@ -176,8 +182,8 @@ export class RecommendationsService implements OnModuleInit {
 
   /**
    * The member's cached state. Events drop it at once, so the TTL is only a safety net: a stale
-   * state is served while one reload runs in the background, and concurrent first requests share
-   * one load — requests never queue behind a burst of expiring members.
+   * state is served while a reload runs in the background (a few at a time), and concurrent first
+   * requests share one load — requests never queue behind a burst of expiring members.
    */
   private async memberState(
     brandId: string,
@@ -187,10 +193,16 @@ export class RecommendationsService implements OnModuleInit {
     const key = `${brandId}:${memberId}`;
     const cached = this.members.get(key);
     if (cached && cached.versionId === brand.versionId) {
-      if (Date.now() - cached.loadedAt >= MEMBER_TTL_MS && !this.loading.has(key))
-        this.loadMember(key, brandId, memberId, brand).catch((error: unknown) =>
-          this.logger.warn(`member ${memberId}: ${String(error)}`),
-        );
+      if (
+        Date.now() - cached.loadedAt >= MEMBER_TTL_MS &&
+        this.backgroundReloads < MAX_BACKGROUND_RELOADS &&
+        !this.loading.has(key)
+      ) {
+        this.backgroundReloads++;
+        this.loadMember(key, brandId, memberId, brand)
+          .catch((error: unknown) => this.logger.warn(`member ${memberId}: ${String(error)}`))
+          .finally(() => this.backgroundReloads--);
+      }
       return cached;
     }
     return this.loading.get(key)?.promise ?? this.loadMember(key, brandId, memberId, brand);
