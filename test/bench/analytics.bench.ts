@@ -276,13 +276,14 @@ runBench(() =>
     });
     const auth = { authorization: `Bearer ${accessToken}` };
     // Cache misses: each request its own window (one minute apart), one at a time, so the figures
-    // are the full cost of a miss; CPU of the api and of PostgreSQL per request alongside.
+    // are the full cost of a miss; CPU of the api and of PostgreSQL (the bench database's backends)
+    // per request alongside.
     for (const days of [90, 365]) {
       const cold: number[] = [];
-      let before = cpuSnapshot(api.pid);
+      let before = cpuSnapshot(api.pid, database.name);
       // One uncounted miss first: the api's pool opens its PostgreSQL connections on first use.
       for (let i = -1; i < COLD; i += 1) {
-        if (i === 0) before = cpuSnapshot(api.pid);
+        if (i === 0) before = cpuSnapshot(api.pid, database.name);
         const to = new Date(Math.floor(Date.now() / 60_000) * 60_000 - (i + 2) * 60_000);
         const from = new Date(to.getTime() - days * DAY);
         const url = `${apiUrl}/v1/analytics/dashboard?from=${from.toISOString()}&to=${to.toISOString()}`;
@@ -293,7 +294,7 @@ runBench(() =>
         });
         if (i >= 0) cold.push(ms);
       }
-      const after = cpuSnapshot(api.pid);
+      const after = cpuSnapshot(api.pid, database.name);
       cold.sort((a, b) => a - b);
       const pct = (p: number) => cold[Math.min(cold.length - 1, Math.ceil(p * cold.length) - 1)];
       const cpu = (name: string) => (((after[name] - before[name]) * 1000) / COLD).toFixed(1);
