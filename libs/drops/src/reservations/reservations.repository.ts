@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, getTableColumns, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { DatabaseClient, type Executor, dropReservations, dropSkus, drops } from '@app/db';
+import {
+  DatabaseClient,
+  type Executor,
+  dropReservations,
+  dropSkus,
+  drops,
+  runStatement,
+  statement,
+} from '@app/db';
 import { type CreatedAtPosition, cursorAt, olderThan } from '@app/identity';
 
 export type Reservation = typeof dropReservations.$inferSelect;
@@ -39,89 +47,59 @@ export interface MemberUsage {
   activeHoldId: string | null;
 }
 
+const INSERT_HOLDS = statement(
+  'drop_insert_holds',
+  'select o_ord, o_outcome, o_created_at from drop_insert_holds($1, $2, $3, $4, $5, $6, $7, $8)',
+);
+
 @Injectable()
 export class ReservationsRepository {
   constructor(@Inject(DatabaseClient) private readonly client: DatabaseClient) {}
 
   /**
-   * Persists holds Redis granted for one SKU (a batch: concurrent holds share one transaction and
+   * Persists holds Redis granted for one SKU (a batch: concurrent holds share one statement and
    * one commit), re-checking stock, the per-member limit, the one active hold and the
    * idempotency key under the SKU row's lock: whatever state Redis is in (flushed, rebuilt from a
    * snapshot that missed an in-flight hold), Postgres never records more units than the SKU has.
-   * One result per hold, in order.
+   * One result per hold, in order. The checks run in `drop_insert_holds` (migration 0007), so a
+   * batch is one round trip — the SKU's lock is held for one statement, not five (ADR 0023).
+   * Without `tx` the call commits on its own.
    */
   async insertHolds(
     brandId: string,
     dropId: string,
     skuId: string,
     holds: NewHold[],
-    tx: Executor,
+    tx?: Executor,
   ): Promise<({ reservation: Reservation } | { refused: HoldRefusal })[]> {
-    const [sku] = await tx
-      .select({ stock: dropSkus.stock, sold: dropSkus.sold, limit: dropSkus.perMemberLimit })
-      .from(dropSkus)
-      .where(
-        and(eq(dropSkus.brandId, brandId), eq(dropSkus.dropId, dropId), eq(dropSkus.id, skuId)),
-      )
-      .for('update');
-    if (!sku) return holds.map(() => ({ refused: 'sku' as const }));
-    const memberIds = [...new Set(holds.map((h) => h.memberId))];
-    // One statement after the lock (its snapshot sees every hold committed by earlier lockers):
-    // the SKU's held units, and the batch's members' usage and idempotency keys.
-    const keysWanted = [...new Set(holds.map((h) => h.idempotencyKey))];
-    const result = await tx.execute<{
-      held: number;
-      usage: { memberId: string; used: number; holding: boolean }[] | null;
-      keys: { memberId: string; key: string }[] | null;
-    }>(sql`
-      select
-        (select coalesce(sum(quantity), 0)::int from drop_reservations
-          where brand_id = ${brandId} and drop_id = ${dropId} and sku_id = ${skuId}
-            and status = 'held') as held,
-        (select json_agg(json_build_object('memberId', member_id, 'used', used, 'holding', holding))
-           from (select member_id,
-                        coalesce(sum(quantity) filter (where status in ('held', 'confirmed')), 0)::int as used,
-                        coalesce(bool_or(status = 'held'), false) as holding
-                   from drop_reservations
-                  where brand_id = ${brandId} and drop_id = ${dropId} and sku_id = ${skuId}
-                    and member_id = any(${sql.param(memberIds)}::uuid[])
-                  group by member_id) u) as usage,
-        (select json_agg(json_build_object('memberId', member_id, 'key', idempotency_key))
-           from drop_reservations
-          where brand_id = ${brandId} and drop_id = ${dropId}
-            and member_id = any(${sql.param(memberIds)}::uuid[])
-            and idempotency_key = any(${sql.param(keysWanted)}::text[])) as keys`);
-    const { held, usage, keys } = result.rows[0];
-    const members = new Map(
-      (usage ?? []).map((u) => [u.memberId, { used: u.used, holding: u.holding }]),
-    );
-    const usedKeys = new Set((keys ?? []).map((k) => `${k.memberId}\u0000${k.key}`));
-    let taken = sku.sold + held;
-    const decisions: (NewHold | HoldRefusal)[] = holds.map((h) => {
-      const key = `${h.memberId}\u0000${h.idempotencyKey}`;
-      const member = members.get(h.memberId) ?? { used: 0, holding: false };
-      if (usedKeys.has(key)) return 'duplicate_key';
-      if (member.holding) return 'active_hold';
-      if (taken + h.quantity > sku.stock) return 'stock';
-      if (member.used + h.quantity > sku.limit) return 'limit';
-      taken += h.quantity;
-      members.set(h.memberId, { used: member.used + h.quantity, holding: true });
-      usedKeys.add(key);
-      return h;
-    });
-    const accepted = decisions.filter((d): d is NewHold => typeof d !== 'string');
-    const rows = accepted.length
-      ? await tx
-          .insert(dropReservations)
-          .values(accepted.map((h) => ({ ...h, brandId })))
-          .onConflictDoNothing()
-          .returning()
-      : [];
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return decisions.map((d) => {
-      if (typeof d === 'string') return { refused: d };
-      const reservation = byId.get(d.id);
-      return reservation ? { reservation } : { refused: 'active_hold' as const };
+    const rows = await runStatement<{
+      o_ord: number;
+      o_outcome: HoldRefusal | 'held';
+      o_created_at: Date | null;
+    }>(tx ?? this.client.db, INSERT_HOLDS, [
+      brandId,
+      dropId,
+      skuId,
+      holds.map((h) => h.id),
+      holds.map((h) => h.memberId),
+      holds.map((h) => h.quantity),
+      holds.map((h) => h.idempotencyKey),
+      holds.map((h) => h.expiresAt),
+    ]);
+    return rows.map((row) => {
+      const hold = holds[row.o_ord - 1];
+      if (row.o_outcome !== 'held' || !row.o_created_at)
+        return { refused: row.o_outcome as HoldRefusal };
+      return {
+        reservation: {
+          ...hold,
+          brandId,
+          status: 'held' as const,
+          orderId: null,
+          createdAt: row.o_created_at,
+          settledAt: null,
+        },
+      };
     });
   }
 

@@ -119,9 +119,7 @@ export class ReservationsService {
       if (this.holdWriters.size > 10_000) this.holdWriters.clear();
       writer = new MicroBatcher<string, NewHold, HoldResult>(
         async (_brand, holds) => {
-          const results = await this.db.transaction((tx) =>
-            this.reservations.insertHolds(brandId, dropId, skuId, holds, tx),
-          );
+          const results = await this.reservations.insertHolds(brandId, dropId, skuId, holds);
           await this.endInFlight(brandId, dropId, results);
           return results.map((value) => ({ ok: true as const, value }));
         },
