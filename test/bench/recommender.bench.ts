@@ -243,6 +243,16 @@ runBench(async () => {
       const results = [
         await measureGet('fastify bare /health (baseline)', `${baselineUrl}/health`),
         await measureGet('recommender /health', `${url}/health`),
+        // The same offered rate against bare Fastify: the machine's own tail at 1,000 req/s.
+        summarise(
+          'fastify bare /health, offered 1000 req/s (baseline)',
+          await autocannon({
+            url: `${baselineUrl}/health`,
+            connections: CONNECTIONS,
+            overallRate: 1000,
+            duration: DURATION,
+          }),
+        ),
         await coldPath().then(() => recommendations()),
         // The target: p99 at 1,000 req/s offered (not at saturation, where latency is queueing).
         await recommendations(1000),
