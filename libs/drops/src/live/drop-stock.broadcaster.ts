@@ -7,6 +7,8 @@ import { DROP_EVENTS, DropRoomEmitter } from './drop-room.emitter';
 
 /** At most one `drop.stock` push per drop per this many ms, across every process. */
 export const STOCK_PUSH_INTERVAL_MS = 100;
+/** How long the versions last pushed for a drop are remembered across processes. */
+const PUSHED_MEMORY_MS = 3_600_000;
 
 /** `drop.stock` payload: availability per SKU; `version` only grows per SKU (drop older ones). */
 export interface DropStockEvent {
@@ -22,8 +24,8 @@ export interface DropStockEvent {
  * and, at most every STOCK_PUSH_INTERVAL_MS, reads one snapshot of all its SKUs and emits it to
  * `drop:<id>` through the Redis emitter. A Redis window key (SET NX PX) keeps the rate per drop
  * across api and worker processes: a process that finds the window taken tries again when it
- * ends, so the last change is always pushed. A snapshot whose versions this process already
- * pushed is skipped.
+ * ends, so the last change is always pushed. A snapshot whose versions were already pushed (by
+ * this process or, per the versions kept in Redis, by another) is skipped.
  */
 @Injectable()
 export class DropStockBroadcaster implements OnModuleDestroy {
@@ -72,6 +74,17 @@ export class DropStockBroadcaster implements OnModuleDestroy {
     const versions = skus.map((s) => `${s.skuId}:${s.version}`).join(',');
     if (this.pushed.get(dropId) === versions) return;
     this.pushed.set(dropId, versions);
+    // Another process may have pushed this very snapshot (each flushes its last change): the
+    // versions last pushed for the drop are kept in Redis, so a snapshot goes out once.
+    const previous = (await this.redis.call(
+      'SET',
+      `${this.prefix}:drops:stock-pushed:${dropId}`,
+      versions,
+      'PX',
+      PUSHED_MEMORY_MS,
+      'GET',
+    )) as string | null;
+    if (previous === versions) return;
     const event: DropStockEvent = {
       dropId,
       skus: skus.map((s) => ({ skuId: s.skuId, available: s.available, version: s.version })),
