@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { rooms } from '@app/common';
-import { SocketEmitter } from '@app/outbox';
+import { type EncodedPublish, SocketEmitter } from '@app/outbox';
 
 /** Server → client events of the live room (room `drop:<id>`). */
 export const DROP_EVENTS = {
@@ -23,6 +23,12 @@ export class DropRoomEmitter {
 
   toRoom(dropId: string, event: string, data: unknown): Promise<void> {
     return this.emitter.emit([rooms.drop(dropId)], event, data);
+  }
+
+  /** The publish `toRoom` would make, for a caller that publishes it atomically with a check. */
+  encodeToRoom(dropId: string, event: string, data: unknown): EncodedPublish {
+    const [publish] = this.emitter.encode([rooms.drop(dropId)], event, data);
+    return publish;
   }
 
   toMember(memberId: string, event: string, data: unknown): Promise<void> {

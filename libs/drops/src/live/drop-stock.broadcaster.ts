@@ -7,6 +7,26 @@ import { DROP_EVENTS, DropRoomEmitter } from './drop-room.emitter';
 
 /** At most one `drop.stock` push per drop per this many ms, across every process. */
 export const STOCK_PUSH_INTERVAL_MS = 100;
+
+/**
+ * KEYS: hash of the SKU versions last published for the drop. ARGV: channel, message, memory ms,
+ * then skuId, version pairs. Publishes only a snapshot newer than the last one for some SKU and
+ * older for none; returns 1 when it published.
+ */
+export const PUBLISH_IF_NEWER_LUA = `
+local newer = false
+for i = 4, #ARGV, 2 do
+  local last = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '-1')
+  local v = tonumber(ARGV[i + 1])
+  if v < last then return 0 end
+  if v > last then newer = true end
+end
+if not newer then return 0 end
+for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return 1
+`;
 /** How long the versions last pushed for a drop are remembered across processes. */
 const PUSHED_MEMORY_MS = 3_600_000;
 
@@ -74,22 +94,23 @@ export class DropStockBroadcaster implements OnModuleDestroy {
     const versions = skus.map((s) => `${s.skuId}:${s.version}`).join(',');
     if (this.pushed.get(dropId) === versions) return;
     this.pushed.set(dropId, versions);
-    // Another process may have pushed this very snapshot (each flushes its last change): the
-    // versions last pushed for the drop are kept in Redis, so a snapshot goes out once.
-    const previous = (await this.redis.call(
-      'SET',
-      `${this.prefix}:drops:stock-pushed:${dropId}`,
-      versions,
-      'PX',
-      PUSHED_MEMORY_MS,
-      'GET',
-    )) as string | null;
-    if (previous === versions) return;
     const event: DropStockEvent = {
       dropId,
       skus: skus.map((s) => ({ skuId: s.skuId, available: s.available, version: s.version })),
       at: new Date().toISOString(),
     };
-    await this.emitter.toRoom(dropId, DROP_EVENTS.stock, event);
+    // Several processes broadcast: the check against the versions last published and the
+    // publish are one script, so publishes leave in version order and a snapshot goes out once,
+    // however late a busy process gets to its push.
+    const { channel, message } = this.emitter.encodeToRoom(dropId, DROP_EVENTS.stock, event);
+    await this.redis.eval(
+      PUBLISH_IF_NEWER_LUA,
+      1,
+      `${this.prefix}:drops:stock-pushed:${dropId}`,
+      channel,
+      message,
+      PUSHED_MEMORY_MS,
+      ...skus.flatMap((s) => [s.skuId, s.version]),
+    );
   }
 }

@@ -21,16 +21,32 @@ export class SocketEmitter {
   }
 
   async emit(rooms: string[], event: string, data: unknown): Promise<void> {
-    if (!rooms.length) return;
-    const published: Promise<unknown>[] = [];
+    await Promise.all(
+      this.encode(rooms, event, data).map(({ channel, message }) =>
+        this.redis.publish(channel, message),
+      ),
+    );
+  }
+
+  /**
+   * The Redis publishes `emit` would make, without making them: for callers that must publish
+   * inside a Lua script (atomically with a check, say).
+   */
+  encode(rooms: string[], event: string, data: unknown): EncodedPublish[] {
+    if (!rooms.length) return [];
+    const captured: EncodedPublish[] = [];
     const client = {
       publish: (channel: string, message: string | Buffer) => {
-        const sent = this.redis.publish(channel, message);
-        published.push(sent);
-        return sent;
+        captured.push({ channel, message });
+        return Promise.resolve(0);
       },
     };
     new Emitter(client, { key: this.key }).to(rooms).emit(event, data);
-    await Promise.all(published);
+    return captured;
   }
+}
+
+export interface EncodedPublish {
+  channel: string;
+  message: string | Buffer;
 }
