@@ -6,6 +6,8 @@
  * 3. serving: GET /v1/members/{id}/recommendations from the built recommender at 10k items
  *    (the synthetic model, members with order histories in Postgres) against a bare Fastify
  *    /health baseline and the recommender's own /health.
+ * The serving load runs in a child process of its own (argv `load`): this process holds the
+ * training data and models (hundreds of MB), and its GC pauses would show up as server latency.
  * Knobs: BENCH_DURATION, BENCH_CONNECTIONS (harness), BENCH_ALS_ITERATIONS (default 5 for 1M),
  * BENCH_MEMBERS (default 2000 served members), BENCH_CPU_PROF (a folder: the recommender writes a
  * V8 CPU profile there on exit).
@@ -14,6 +16,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { type PacedResult, pacedLoad } from './paced-load';
 import { Client } from 'pg';
 import {
   DEFAULT_RECOMMENDER_PARAMS,
@@ -105,72 +108,134 @@ async function startRecommender(
   }
 }
 
-runBench(async () => {
-  const backend = await initTfBackend((process.env.TF_BACKEND ?? 'auto') as 'auto');
-  console.log(`\nTF.js backend: ${backend.backend}; node ${process.version}\n`);
+interface LoadJob {
+  url: string;
+  /** Request paths, taken in turn. */
+  paths: string[];
+  headers: Record<string, string>;
+  rate?: number;
+  duration: number;
+  connections: number;
+}
 
-  console.log('| kernel | shape | TF.js ms | typed arrays ms | faster |');
-  console.log('|---|---|---:|---:|---|');
-  for (const [n, k] of [
-    [10_000, 32],
-    [20_000, 32],
-    [20_000, 64],
-  ])
-    for (const row of measureKernels(n, k))
-      console.log(
-        `| ${row.kernel} | ${row.shape} | ${row.tfMs.toFixed(2)} | ${row.typedMs.toFixed(2)} | ${row.faster} |`,
+/**
+ * The load generator child: runs one job and sends back its result — autocannon at full speed,
+ * or with a rate, the open-loop paced load (see paced-load.ts for why not autocannon's rate).
+ */
+function loadChild(): void {
+  process.once('message', (job: LoadJob) => {
+    if (job.rate) {
+      void pacedLoad({ ...job, rate: job.rate }).then((result) =>
+        process.send?.(result, () => process.exit(0)),
       );
+      return;
+    }
+    let next = 0;
+    void autocannon({
+      url: job.url,
+      connections: job.connections,
+      duration: job.duration,
+      headers: job.headers,
+      requests: [
+        {
+          setupRequest: (req: autocannon.Request) => ({
+            ...req,
+            path: job.paths[next++ % job.paths.length],
+          }),
+        },
+      ],
+    }).then((result) => process.send?.(result, () => process.exit(0)));
+  });
+}
 
-  for (const size of [500, 1000, 2000]) {
-    const row = measureInverse(size);
-    console.log(
-      `| EASE inverse (XᵀX + λI)⁻¹ | ${size}×${size} | ${row.tfMs.toFixed(2)} | ${row.typedMs.toFixed(2)} | ${row.faster} |`,
-    );
-  }
-
-  console.log(
-    '\n| training set | interactions | users × items | k | iterations | total | per iteration | kernels |',
-  );
-  console.log('|---|---:|---:|---:|---:|---:|---:|---|');
-  trainTimed(
-    'Complete Journey sample',
-    completeJourneyInteractions(),
-    DEFAULT_RECOMMENDER_PARAMS.ials.iterations,
-  );
-  {
-    const cj = completeJourneyInteractions();
-    const started = performance.now();
-    const ease = fitEase(aggregateInteractions(cj.interactions, { halfLifeDays: 0 }));
-    console.log(
-      `| Complete Journey sample, EASE only (${ease.items.length} most-interacted items) | ${cj.interactions.length} | | | | ${((performance.now() - started) / 1000).toFixed(1)} s | | inverse ${chooseInverse(ease.items.length)} |`,
-    );
-  }
-  const synthetic = syntheticInteractions(20_000, 10_000, 1_000_000);
-  const model = trainTimed('synthetic 20k × 10k', synthetic, ALS_ITERATIONS).model;
-
-  await withBenchServers(async ({ database, baselineUrl, apiUrl, createBrand }) => {
-    const { brand } = await createBrand();
-    const { accessToken } = await post<{ accessToken: string }>(`${apiUrl}/v1/auth/staff/login`, {
-      brandSlug: 'bench',
-      email: 'owner@bench.test',
-      password: BENCH_PASSWORD,
+/** Runs a load job in a fresh child process (a lean heap: no GC pauses from this one's data). */
+function runLoad(job: LoadJob): Promise<{ total: number; result: Result }> {
+  return new Promise((ok, fail) => {
+    const child = fork(__filename, ['load'], { execArgv: ['-r', '@swc-node/register'] });
+    child.once('message', (message) => {
+      if (job.rate) {
+        const paced = message as PacedResult;
+        ok({ total: paced.requests, result: { name: '', ...paced } });
+      } else {
+        const result = message as autocannon.Result;
+        ok({ total: result.requests.total, result: summarise('', result) });
+      }
     });
-    const { key } = await post<{ key: string }>(
-      `${apiUrl}/v1/api-keys`,
-      { name: 'bench' },
-      { authorization: `Bearer ${accessToken}` },
+    child.once('exit', (code) => code && fail(new Error(`load child exited with ${code}`)));
+    child.send(job);
+  });
+}
+
+if (process.argv[2] === 'load') loadChild();
+else main();
+
+function main(): void {
+  runBench(async () => {
+    const backend = await initTfBackend((process.env.TF_BACKEND ?? 'auto') as 'auto');
+    console.log(`\nTF.js backend: ${backend.backend}; node ${process.version}\n`);
+
+    console.log('| kernel | shape | TF.js ms | typed arrays ms | faster |');
+    console.log('|---|---|---:|---:|---|');
+    for (const [n, k] of [
+      [10_000, 32],
+      [20_000, 32],
+      [20_000, 64],
+    ])
+      for (const row of measureKernels(n, k))
+        console.log(
+          `| ${row.kernel} | ${row.shape} | ${row.tfMs.toFixed(2)} | ${row.typedMs.toFixed(2)} | ${row.faster} |`,
+        );
+
+    for (const size of [500, 1000, 2000]) {
+      const row = measureInverse(size);
+      console.log(
+        `| EASE inverse (XᵀX + λI)⁻¹ | ${size}×${size} | ${row.tfMs.toFixed(2)} | ${row.typedMs.toFixed(2)} | ${row.faster} |`,
+      );
+    }
+
+    console.log(
+      '\n| training set | interactions | users × items | k | iterations | total | per iteration | kernels |',
     );
-    // Members with ~20 order lines each over the model's 10k items, straight into Postgres.
-    const pg = new Client({ connectionString: database.url });
-    await pg.connect();
-    const { rows } = await pg.query<{ id: string }>(
-      `insert into members (brand_id, email, referral_code)
+    console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+    trainTimed(
+      'Complete Journey sample',
+      completeJourneyInteractions(),
+      DEFAULT_RECOMMENDER_PARAMS.ials.iterations,
+    );
+    {
+      const cj = completeJourneyInteractions();
+      const started = performance.now();
+      const ease = fitEase(aggregateInteractions(cj.interactions, { halfLifeDays: 0 }));
+      console.log(
+        `| Complete Journey sample, EASE only (${ease.items.length} most-interacted items) | ${cj.interactions.length} | | | | ${((performance.now() - started) / 1000).toFixed(1)} s | | inverse ${chooseInverse(ease.items.length)} |`,
+      );
+    }
+    const synthetic = syntheticInteractions(20_000, 10_000, 1_000_000);
+    const model = trainTimed('synthetic 20k × 10k', synthetic, ALS_ITERATIONS).model;
+
+    await withBenchServers(async ({ database, baselineUrl, apiUrl, createBrand }) => {
+      const { brand } = await createBrand();
+      const { accessToken } = await post<{ accessToken: string }>(`${apiUrl}/v1/auth/staff/login`, {
+        brandSlug: 'bench',
+        email: 'owner@bench.test',
+        password: BENCH_PASSWORD,
+      });
+      const { key } = await post<{ key: string }>(
+        `${apiUrl}/v1/api-keys`,
+        { name: 'bench' },
+        { authorization: `Bearer ${accessToken}` },
+      );
+      // Members with ~20 order lines each over the model's 10k items, straight into Postgres.
+      const pg = new Client({ connectionString: database.url });
+      await pg.connect();
+      const { rows } = await pg.query<{ id: string }>(
+        `insert into members (brand_id, email, referral_code)
        select $1, 'm' || g || '@bench.test', 'R' || lpad(g::text, 8, '0') from generate_series(1, $2) g
        returning id`,
-      [brand.id, MEMBERS],
-    );
-    await pg.query(
-      `with o as (
+        [brand.id, MEMBERS],
+      );
+      await pg.query(
+        `with o as (
          insert into orders (brand_id, external_id, member_id, currency, paid_total_minor, channel, placed_at)
          select $1, 'B-' || m.id || '-' || g, m.id, 'USD', 1000, 'online', now() - (g * interval '9 days')
            from members m cross join generate_series(1, 4) g where m.brand_id = $1
@@ -178,88 +243,86 @@ runBench(async () => {
        insert into order_lines (brand_id, order_id, line_no, product_id, quantity, unit_price_minor, paid_minor)
        select $1, o.id, l, 'i' || floor(10000 * random() ^ 3)::int, 1, 200, 200
          from o cross join generate_series(1, 5) l`,
-      [brand.id],
-    );
-    const artifact = serializeModel(model);
-    await pg.query(
-      `insert into model_versions (brand_id, kind, algorithm, status, artifact, artifact_bytes, backend, activated_at)
+        [brand.id],
+      );
+      const artifact = serializeModel(model);
+      await pg.query(
+        `insert into model_versions (brand_id, kind, algorithm, status, artifact, artifact_bytes, backend, activated_at)
        values ($1, 'recommender', 'blend', 'active', $2, $3, $4, now())`,
-      [brand.id, artifact, artifact.length, backend.backend],
-    );
-    await pg.end();
-    console.log(
-      `\nserved model: ${model.items.length} items, k = ${model.k}, artefact ${(artifact.length / 1e6).toFixed(1)} MB`,
-    );
+        [brand.id, artifact, artifact.length, backend.backend],
+      );
+      await pg.end();
+      console.log(
+        `\nserved model: ${model.items.length} items, k = ${model.k}, artefact ${(artifact.length / 1e6).toFixed(1)} MB`,
+      );
 
-    const { url, child } = await startRecommender(database.url);
-    try {
-      const memberIds = rows.map((r) => r.id);
-      let next = 0;
-      const coldPath = async () => {
-        // Cold path: the first request of each member loads their history (3 queries) and folds in.
-        const started = performance.now();
-        for (let i = 0; i < memberIds.length; i += CONNECTIONS)
-          await Promise.all(
-            memberIds.slice(i, i + CONNECTIONS).map(async (id) => {
-              const res = await fetch(`${url}/v1/members/${id}/recommendations?limit=10`, {
-                headers: { 'x-api-key': key },
-              });
-              if (!res.ok) throw new Error(`warm-up ${res.status}`);
-            }),
-          );
-        const coldMs = performance.now() - started;
-        console.log(
-          `\ncold path: ${memberIds.length} members' first requests in ${(coldMs / 1000).toFixed(1)} s (${Math.round((memberIds.length / coldMs) * 1000)} req/s)`,
-        );
-      };
-      const recommendations = async (rate?: number): Promise<Result> => {
-        const options = {
-          ...(rate ? { overallRate: rate } : {}),
-          url,
-          connections: CONNECTIONS,
-          headers: { 'x-api-key': key },
-          requests: [
-            {
-              setupRequest: (req: autocannon.Request) => ({
-                ...req,
-                path: `/v1/members/${memberIds[next++ % memberIds.length]}/recommendations?limit=10`,
+      const { url, child } = await startRecommender(database.url);
+      try {
+        const memberIds = rows.map((r) => r.id);
+        const coldPath = async () => {
+          // Cold path: the first request of each member loads their history (3 queries) and folds in.
+          const started = performance.now();
+          for (let i = 0; i < memberIds.length; i += CONNECTIONS)
+            await Promise.all(
+              memberIds.slice(i, i + CONNECTIONS).map(async (id) => {
+                const res = await fetch(`${url}/v1/members/${id}/recommendations?limit=10`, {
+                  headers: { 'x-api-key': key },
+                });
+                if (!res.ok) throw new Error(`warm-up ${res.status}`);
               }),
-            },
-          ],
+            );
+          const coldMs = performance.now() - started;
+          console.log(
+            `\ncold path: ${memberIds.length} members' first requests in ${(coldMs / 1000).toFixed(1)} s (${Math.round((memberIds.length / coldMs) * 1000)} req/s)`,
+          );
         };
-        if (!rate) await autocannon({ ...options, duration: 2 }); // JIT warm-up
-        const name = `recommender GET /v1/members/{id}/recommendations (${model.items.length} items, ${MEMBERS} members${rate ? `, offered ${rate} req/s` : ', max rate'})`;
-        const before = cpuSnapshot(child.pid, database.name);
-        const result = await autocannon({ ...options, duration: DURATION });
-        const after = cpuSnapshot(child.pid, database.name);
-        // CPU per request and the load: figures that survive a machine shared with other work.
-        console.log(
-          `\n${name}\n${cpuTable(before, after, result.requests.total, 'request').replace('api process', 'recommender process')}\nload average (1/5/15 min): ${loadavg()
-            .map((l) => l.toFixed(2))
-            .join(' / ')}`,
-        );
-        return summarise(name, result);
-      };
-      const results = [
-        await measureGet('fastify bare /health (baseline)', `${baselineUrl}/health`),
-        await measureGet('recommender /health', `${url}/health`),
-        // The same offered rate against bare Fastify: the machine's own tail at 1,000 req/s.
-        summarise(
-          'fastify bare /health, offered 1000 req/s (baseline)',
-          await autocannon({
-            url: `${baselineUrl}/health`,
-            connections: CONNECTIONS,
-            overallRate: 1000,
+        const recommendations = async (rate?: number): Promise<Result> => {
+          const job: LoadJob = {
+            url,
+            paths: memberIds.map((id) => `/v1/members/${id}/recommendations?limit=10`),
+            headers: { 'x-api-key': key },
+            rate,
             duration: DURATION,
-          }),
-        ),
-        await coldPath().then(() => recommendations()),
-        // The target: p99 at 1,000 req/s offered (not at saturation, where latency is queueing).
-        await recommendations(1000),
-      ];
-      report(`Recommender serving (${CONNECTIONS} connections, ${DURATION} s)`, results);
-    } finally {
-      child.kill('SIGINT');
-    }
+            connections: CONNECTIONS,
+          };
+          if (!rate) await runLoad({ ...job, duration: 2 }); // JIT warm-up
+          const name = `recommender GET /v1/members/{id}/recommendations (${model.items.length} items, ${MEMBERS} members${rate ? `, ${rate} req/s paced` : ', max rate'})`;
+          const before = cpuSnapshot(child.pid, database.name);
+          const { total, result } = await runLoad(job);
+          const after = cpuSnapshot(child.pid, database.name);
+          // CPU per request and the load: figures that survive a machine shared with other work.
+          console.log(
+            `\n${name}\n${cpuTable(before, after, total, 'request').replace('api process', 'recommender process')}\nload average (1/5/15 min): ${loadavg()
+              .map((l) => l.toFixed(2))
+              .join(' / ')}`,
+          );
+          return { ...result, name };
+        };
+        const results = [
+          await measureGet('fastify bare /health (baseline)', `${baselineUrl}/health`),
+          await measureGet('recommender /health', `${url}/health`),
+          // The same offered rate against bare Fastify: the machine's own tail at 1,000 req/s.
+          {
+            ...(
+              await runLoad({
+                url: baselineUrl,
+                paths: ['/health'],
+                headers: {},
+                rate: 1000,
+                duration: DURATION,
+                connections: CONNECTIONS,
+              })
+            ).result,
+            name: 'fastify bare /health, 1,000 req/s paced (baseline)',
+          },
+          await coldPath().then(() => recommendations()),
+          // The target: p99 at 1,000 req/s offered (not at saturation, where latency is queueing).
+          await recommendations(1000),
+        ];
+        report(`Recommender serving (${CONNECTIONS} connections, ${DURATION} s)`, results);
+      } finally {
+        child.kill('SIGINT');
+      }
+    });
   });
-});
+}
