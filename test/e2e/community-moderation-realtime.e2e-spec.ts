@@ -1,5 +1,4 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type Socket, io } from 'socket.io-client';
 import { COMMUNITY_TOPICS } from '@app/community';
 import { createWorkerApp } from '../../apps/worker/src/bootstrap';
 import {
@@ -12,6 +11,7 @@ import {
 } from '../support/factories';
 import { insertCommunity, insertPost, outboxOf } from '../support/moderation-factories';
 import { waitFor } from '../support/outbox-testing';
+import { SocketClients } from '../support/socket-clients';
 
 interface RealtimeEvent {
   brandId: string;
@@ -23,7 +23,7 @@ interface RealtimeEvent {
 describe('report → remove → content.moderated on the author’s socket (e2e)', () => {
   let api: ApiHarness;
   let worker: NestFastifyApplication;
-  const sockets: Socket[] = [];
+  const clients = new SocketClients();
 
   beforeAll(async () => {
     api = await bootApi({ OUTBOX_POLL_MS: '50' });
@@ -33,24 +33,12 @@ describe('report → remove → content.moderated on the author’s socket (e2e)
   });
 
   afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
+    clients.closeAll();
     await worker?.close();
     await api?.close();
   });
 
-  function connect(url: string, token: string): Promise<Socket> {
-    const socket = io(url, {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    sockets.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('connect_error', reject);
-      socket.once('session', () => resolve(socket));
-    });
-  }
+  const connect = (url: string, token: string) => clients.connect(url, token);
 
   it('the author sees the removal and its reason; the community room sees the item go, without the reason', async () => {
     const tenant = await seedTenant(api, 'mod-rt');

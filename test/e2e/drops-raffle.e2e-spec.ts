@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type Socket, io } from 'socket.io-client';
 import { drawSku } from '@app/drops';
 import { createWorkerApp } from '../../apps/worker/src/bootstrap';
 import { type ReservationBody, createDropHttp, dropBody } from '../support/drop-factories';
@@ -13,6 +11,7 @@ import {
   seedTenant,
 } from '../support/factories';
 import { waitFor } from '../support/outbox-testing';
+import { LiveClients } from '../support/drops-live-factories';
 
 interface RaffleBody {
   entries: number;
@@ -32,7 +31,7 @@ interface RaffleBody {
 describe('drops: raffle entry → seeded draw at close → winner hold expires, losers notified (e2e)', () => {
   let api: ApiHarness;
   let worker: NestFastifyApplication;
-  const sockets: Socket[] = [];
+  let clients: LiveClients;
   const bearer = (token: string) => `Bearer ${token}`;
 
   beforeAll(async () => {
@@ -40,28 +39,14 @@ describe('drops: raffle entry → seeded draw at close → winner hold expires, 
     await api.app.listen(0, '127.0.0.1');
     worker = await createWorkerApp(api.config);
     await worker.listen(0, '127.0.0.1');
+    clients = new LiveClients(api);
   }, 30_000);
 
   afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
+    clients?.closeAll();
     await worker?.close();
     await api?.close();
   });
-
-  function connect(token: string): Promise<Socket> {
-    const { port } = api.app.getHttpServer().address() as AddressInfo;
-    const socket = io(`http://127.0.0.1:${port}`, {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    sockets.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('connect_error', reject);
-      socket.once('session', () => resolve(socket));
-    });
-  }
 
   it('draws once at the close, replayably, and settles winners and losers', async () => {
     const tenant = await seedTenant(api, 'raffle');
@@ -99,7 +84,7 @@ describe('drops: raffle entry → seeded draw at close → winner hold expires, 
 
     const lost: string[] = [];
     for (const m of members) {
-      const socket = await connect(m.token);
+      const socket = await clients.connect(m.token);
       socket.on('drop.raffle_lost', (e: { payload: { memberId: string; dropId: string } }) => {
         if (e.payload.dropId === drop.id) lost.push(e.payload.memberId);
       });

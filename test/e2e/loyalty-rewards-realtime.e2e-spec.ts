@@ -1,9 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type Socket, io } from 'socket.io-client';
 import { LedgerService } from '@app/loyalty';
 import { createWorkerApp } from '../../apps/worker/src/bootstrap';
 import { type ApiHarness, bootApi, seedTenant } from '../support/factories';
 import { waitFor } from '../support/outbox-testing';
+import { SocketClients } from '../support/socket-clients';
 
 interface RealtimeEvent {
   brandId: string;
@@ -15,7 +15,7 @@ interface RealtimeEvent {
 describe('reward.redeemed → outbox → worker → member socket (e2e)', () => {
   let api: ApiHarness;
   let worker: NestFastifyApplication;
-  const sockets: Socket[] = [];
+  const clients = new SocketClients();
 
   beforeAll(async () => {
     api = await bootApi({ OUTBOX_POLL_MS: '50' });
@@ -25,24 +25,12 @@ describe('reward.redeemed → outbox → worker → member socket (e2e)', () => 
   });
 
   afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
+    clients.closeAll();
     await worker?.close();
     await api?.close();
   });
 
-  function connect(url: string, token: string): Promise<Socket> {
-    const socket = io(url, {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    sockets.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('connect_error', reject);
-      socket.once('session', () => resolve(socket));
-    });
-  }
+  const connect = (url: string, token: string) => clients.connect(url, token);
 
   it('pushes reward.redeemed (and coupon.issued) to the member, not to another member', async () => {
     const tenant = await seedTenant(api, 'rw-rt');

@@ -1,6 +1,7 @@
-import { type Socket, io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { type DatabaseClient, dropSkus, drops } from '@app/db';
 import type { ApiHarness } from './factories';
+import { SocketClients } from './socket-clients';
 
 /**
  * Live-room test helpers: drops written straight with drizzle (so the room can be tested without
@@ -57,28 +58,18 @@ export type Ack = { ok: true } & Record<string, unknown>;
 export type AckError = { ok: false; error: { code: string; message: string; details?: unknown } };
 
 /** socket.io clients of one test file, all closed by `closeAll`. */
+/** Clients of the api under test (its own URL). */
 export class LiveClients {
-  private readonly sockets: Socket[] = [];
+  private readonly clients = new SocketClients();
 
   constructor(private readonly api: ApiHarness) {}
 
   async connect(token: string): Promise<Socket> {
-    const socket = io(await this.api.app.getUrl(), {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    this.sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect_error', reject);
-      socket.once('session', () => resolve());
-    });
-    return socket;
+    return this.clients.connect(await this.api.app.getUrl(), token);
   }
 
   closeAll(): void {
-    for (const socket of this.sockets) socket.disconnect();
+    this.clients.closeAll();
   }
 }
 
