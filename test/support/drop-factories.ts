@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type DatabaseClient, memberTiers, tiers } from '@app/db';
+import { BullModule } from '@nestjs/bull';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { QUEUES, RedisModule } from '@app/common';
+import { type AppConfig, ConfigModule } from '@app/config';
+import { type DatabaseClient, DbModule, memberTiers, tiers } from '@app/db';
 import type { DropInput } from '@app/drops';
+import { OutboxModule } from '@app/outbox';
+import { DropsModule } from '../../libs/drops/src/drops.module';
 import type { ApiHarness } from './factories';
 import { unique } from './factories';
 
@@ -135,4 +141,24 @@ export function reserveHttp(
     .post(`/v1/drops/${dropId}/reservations`)
     .set('authorization', bearer(memberToken))
     .send({ idempotencyKey: `k-${unique()}`, ...body });
+}
+
+/**
+ * The drops module with what it needs (config, Postgres, Redis, outbox, its bull queues), as the
+ * integration tests of libs/drops run it; initialised.
+ */
+export async function startDropsModule(config: AppConfig): Promise<TestingModule> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot(config),
+      DbModule,
+      RedisModule,
+      OutboxModule,
+      BullModule.forRoot({ redis: config.redis.url, prefix: config.redis.prefix }),
+      BullModule.registerQueue({ name: QUEUES.dropSchedule }, { name: QUEUES.dropHolds }),
+      DropsModule,
+    ],
+  }).compile();
+  await moduleRef.init();
+  return moduleRef;
 }

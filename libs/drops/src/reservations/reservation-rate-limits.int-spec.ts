@@ -1,14 +1,9 @@
-import { BullModule } from '@nestjs/bull';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { DomainError, QUEUES, RedisClient, RedisModule } from '@app/common';
-import { ConfigModule } from '@app/config';
-import { DbModule } from '@app/db';
+import type { TestingModule } from '@nestjs/testing';
+import { DomainError, RedisClient } from '@app/common';
 import { BrandsService, MembersService } from '@app/identity';
-import { OutboxModule } from '@app/outbox';
 import { createTestContext, type TestContext } from '@app/testing';
 import { createBrandWithOwner, uniqueEmail } from '../../../../test/support/factories';
-import { dropInput } from '../../../../test/support/drop-factories';
-import { DropsModule } from '../drops.module';
+import { dropInput, startDropsModule } from '../../../../test/support/drop-factories';
 import { DropsErrorCode } from '../drops/drops.errors';
 import { DropsService } from '../drops/drops.service';
 import { DropStockStore } from './drop-stock.store';
@@ -31,18 +26,7 @@ describe('Reservation attempt limits (Redis script)', () => {
       RATE_LIMIT_MAX: '5',
       RATE_LIMIT_WINDOW_MS: '60000',
     });
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(ctx.config),
-        DbModule,
-        RedisModule,
-        OutboxModule,
-        BullModule.forRoot({ redis: ctx.config.redis.url, prefix: ctx.config.redis.prefix }),
-        BullModule.registerQueue({ name: QUEUES.dropSchedule }, { name: QUEUES.dropHolds }),
-        DropsModule,
-      ],
-    }).compile();
-    await moduleRef.init();
+    moduleRef = await startDropsModule(ctx.config);
     reservations = moduleRef.get(ReservationsService);
     stock = moduleRef.get(DropStockStore);
     const { brand, owner } = await createBrandWithOwner(moduleRef.get(BrandsService));

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { BullModule } from '@nestjs/bull';
-import { Test, type TestingModule } from '@nestjs/testing';
+import type { TestingModule } from '@nestjs/testing';
 import { and, eq } from 'drizzle-orm';
-import { DomainError, QUEUES, RedisModule } from '@app/common';
-import { ConfigModule } from '@app/config';
-import { DbModule, dropReservations, ledgerEntries } from '@app/db';
+import { DomainError } from '@app/common';
+import { dropReservations, ledgerEntries } from '@app/db';
 import { BrandsService, MembersService } from '@app/identity';
-import { OutboxModule } from '@app/outbox';
 import { createTestContext, type TestContext } from '@app/testing';
 import { createBrandWithOwner, uniqueEmail } from '../../../../test/support/factories';
-import { dropInput, insertTier, setMemberTier } from '../../../../test/support/drop-factories';
-import { DropsModule } from '../drops.module';
+import {
+  dropInput,
+  insertTier,
+  setMemberTier,
+  startDropsModule,
+} from '../../../../test/support/drop-factories';
 import { DropsErrorCode } from '../drops/drops.errors';
 import { DropsService } from '../drops/drops.service';
 import { RaffleService } from '../raffle/raffle.service';
@@ -36,18 +37,7 @@ describe('Drop reservations (Redis + Postgres)', () => {
 
   beforeAll(async () => {
     ctx = await createTestContext();
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(ctx.config),
-        DbModule,
-        RedisModule,
-        OutboxModule,
-        BullModule.forRoot({ redis: ctx.config.redis.url, prefix: ctx.config.redis.prefix }),
-        BullModule.registerQueue({ name: QUEUES.dropSchedule }, { name: QUEUES.dropHolds }),
-        DropsModule,
-      ],
-    }).compile();
-    await moduleRef.init();
+    moduleRef = await startDropsModule(ctx.config);
     drops = moduleRef.get(DropsService);
     reservations = moduleRef.get(ReservationsService);
     holds = moduleRef.get(HoldsService);
