@@ -249,6 +249,36 @@ describe('drops: create → schedule → live → reserve → confirm → sold o
         '/v1/drops/{id}/raffle/entries',
       ]),
     );
+    // The reservation route is registered on Fastify directly and documented by hand: its body
+    // and answers refer to real schemas.
+    const spec = doc.body as {
+      paths: Record<string, { post?: Record<string, unknown> }>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(spec.paths['/v1/drops/{id}/reservations'].post).toMatchObject({
+      security: [{ jwt: [] }],
+      requestBody: {
+        content: {
+          'application/json': {
+            schema: { $ref: '#/components/schemas/CreateReservationRequestDto' },
+          },
+        },
+      },
+      responses: {
+        '201': {
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/ReservationResponseDto' } },
+          },
+        },
+      },
+    });
+    expect(Object.keys(spec.components.schemas)).toEqual(
+      expect.arrayContaining([
+        'CreateReservationRequestDto',
+        'ReservationResponseDto',
+        'ErrorResponseDto',
+      ]),
+    );
   });
 
   it('validates input, isolates brands and rate-limits reservation attempts per member', async () => {
@@ -342,4 +372,66 @@ describe('drops: create → schedule → live → reserve → confirm → sold o
     const limited = await reserveHttp(api, token, drop.id, { skuId: 'SKU-1', quantity: 1 });
     expectErrorBody(limited, 429, 'drops.reservation_rate_limited');
   }, 30_000);
+
+  it('answers on the Fastify-level reservation route as every controller route does', async () => {
+    const drop = await createDropHttp(api, tenant.owner.accessToken, dropBody(-1_000, 60_000));
+    const path = `/v1/drops/${drop.id}/reservations`;
+    const body = { skuId: 'SKU-1', quantity: 1, idempotencyKey: 'route-1' };
+    // Request ids: echoed in the header and the error body.
+    const anonymous = await api.http().post(path).set('x-request-id', 'ignored').send(body);
+    expectErrorBody(anonymous, 401, 'unauthenticated');
+    expect(anonymous.headers['x-request-id']).toBe(
+      (anonymous.body as { requestId: string }).requestId,
+    );
+    expectErrorBody(
+      await api.http().post(path).set('authorization', 'Basic abc').send(body),
+      401,
+      'invalid_token',
+    );
+    // Staff are not members; the drop is not on sale yet; a malformed id is a 400.
+    expectErrorBody(await api.http().post(path).set('authorization', staff()).send(body), 403);
+    expectErrorBody(await reserveHttp(api, member(), drop.id, body), 409, 'drops.not_on_sale');
+    const badId = await reserveHttp(api, member(), 'not-a-uuid', body);
+    expectErrorBody(badId, 400, 'validation_failed');
+    expect(badId.body).toMatchObject({
+      error: { details: { fields: { id: ['must be a UUID'] } } },
+    });
+    // The body: unknown fields and bad values named per field, malformed JSON, other media types.
+    const unknown = await reserveHttp(api, member(), drop.id, {
+      ...body,
+      quantity: 0,
+      price: 1,
+    } as never);
+    expectErrorBody(unknown, 400, 'validation_failed');
+    expect(
+      Object.keys(
+        (unknown.body as { error: { details: { fields: object } } }).error.details.fields,
+      ).sort(),
+    ).toEqual(['price', 'quantity']);
+    expectErrorBody(
+      await api
+        .http()
+        .post(path)
+        .set('authorization', bearer(member()))
+        .set('content-type', 'application/json')
+        .send('{"skuId":'),
+      400,
+      'malformed_body',
+    );
+    expectErrorBody(
+      await api
+        .http()
+        .post(path)
+        .set('authorization', bearer(member()))
+        .set('content-type', 'text/plain')
+        .send('SKU-1'),
+      415,
+      'unsupported_media_type',
+    );
+    // Security headers and the route's metric, as on every route.
+    const res = await reserveHttp(api, member(), drop.id, body);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    const metrics = await api.http().get('/metrics');
+    expect(metrics.text).toMatch(/route="\/v1\/drops\/:id\/reservations",status="409"/);
+  });
 });

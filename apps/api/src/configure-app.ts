@@ -3,6 +3,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@app/config';
 import { Metrics, configureHttpCommon, useSecurityHeaders } from '@app/common';
+import {
+  RESERVATION_ROUTE_MODELS,
+  documentReservationRoute,
+  registerReservationRoute,
+} from './drops/reservation.route';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
 /** Everything `main.ts` and the e2e tests both need, so tests run the production bootstrap. */
@@ -27,6 +32,7 @@ export async function configureApp(
     credentials: true,
     exposedHeaders: ['x-request-id'],
   });
+  registerReservationRoute(app);
   const ioAdapter = new RedisIoAdapter(app, config);
   await ioAdapter.connect();
   app.useWebSocketAdapter(ioAdapter);
@@ -44,7 +50,9 @@ export async function configureApp(
       .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'x-operator-token' }, 'operator')
       .build(),
+    { extraModels: RESERVATION_ROUTE_MODELS },
   );
+  documentReservationRoute(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -6,6 +6,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuditLogRepository } from './audit/audit-log.repository';
 import { AuthRateLimit } from './auth/auth-rate-limit';
 import { AuthGuard } from './auth/auth.guard';
+import { HttpAuthenticator } from './auth/http-authenticator';
 import { AuthService } from './auth/auth.service';
 import { OperatorGuard } from './auth/operator.guard';
 import { RefreshTokensRepository } from './auth/refresh-tokens.repository';
@@ -44,6 +45,7 @@ import { StaffService } from './staff/staff.service';
     ApiKeysService,
     TokensService,
     AuthService,
+    HttpAuthenticator,
     AuthGuard,
     OperatorGuard,
   ],
@@ -55,6 +57,7 @@ import { StaffService } from './staff/staff.service';
     ApiKeysService,
     TokensService,
     AuthService,
+    HttpAuthenticator,
     AuthGuard,
     OperatorGuard,
   ],

@@ -22,6 +22,7 @@ export * from './auth/auth-policy';
 export * from './auth/auth-rate-limit';
 export * from './auth/auth.decorators';
 export * from './auth/auth.guard';
+export * from './auth/http-authenticator';
 export * from './auth/auth.service';
 export * from './auth/credential-policy';
 export * from './auth/operator.guard';

@@ -109,58 +109,71 @@ function mapHttpException(exception: HttpException): Mapped {
   return { status, code: CODE_BY_HTTP_STATUS[status] ?? `http_${status}`, message, details };
 }
 
+const defaultLogger = new Logger('ExceptionFilter');
+
 /**
  * Maps every error to `{ error: { code, message, details? }, requestId }`. Domain errors map by
  * kind; unknown errors become a 500 whose id is logged with the stack, never sent to the client.
+ * Shared by the exception filter and by routes registered on Fastify directly (ADR 0025).
  */
+export function sendError(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  exception: unknown,
+  logger: Pick<Logger, 'error'> = defaultLogger,
+): void {
+  const mapped = mapException(exception, request, logger);
+  const body: ErrorBody = {
+    error: {
+      code: mapped.code,
+      message: mapped.message,
+      ...(mapped.details ? { details: mapped.details } : {}),
+    },
+    requestId: String(request.id),
+  };
+  void reply
+    .status(mapped.status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(body);
+}
+
+function mapException(
+  exception: unknown,
+  request: FastifyRequest,
+  logger: Pick<Logger, 'error'>,
+): Mapped {
+  if (exception instanceof DomainError) {
+    return {
+      status: STATUS_BY_KIND[exception.kind],
+      code: exception.code,
+      message: exception.message,
+      details: exception.details,
+    };
+  }
+  if (exception instanceof HttpException) return mapHttpException(exception);
+  if (exception instanceof Error) {
+    const fastify = mapFastifyError(exception);
+    if (fastify) return fastify;
+  }
+  const errorId = randomUUID();
+  logger.error(
+    { err: exception, errorId, requestId: request.id, method: request.method, url: request.url },
+    'unhandled error',
+  );
+  return {
+    status: 500,
+    code: CommonErrorCode.Internal,
+    message: `Internal error (id ${errorId})`,
+    details: { errorId },
+  };
+}
+
+/** The one filter of every HTTP app: see `sendError`. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('ExceptionFilter');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    const mapped = this.map(exception, request);
-    const body: ErrorBody = {
-      error: {
-        code: mapped.code,
-        message: mapped.message,
-        ...(mapped.details ? { details: mapped.details } : {}),
-      },
-      requestId: String(request.id),
-    };
-    void reply
-      .status(mapped.status)
-      .header('content-type', 'application/json; charset=utf-8')
-      .send(body);
-  }
-
-  private map(exception: unknown, request: FastifyRequest): Mapped {
-    if (exception instanceof DomainError) {
-      return {
-        status: STATUS_BY_KIND[exception.kind],
-        code: exception.code,
-        message: exception.message,
-        details: exception.details,
-      };
-    }
-    if (exception instanceof HttpException) return mapHttpException(exception);
-    if (exception instanceof Error) {
-      const fastify = mapFastifyError(exception);
-      if (fastify) return fastify;
-    }
-    const errorId = randomUUID();
-    this.logger.error(
-      { err: exception, errorId, requestId: request.id, method: request.method, url: request.url },
-      'unhandled error',
-    );
-    return {
-      status: 500,
-      code: CommonErrorCode.Internal,
-      message: `Internal error (id ${errorId})`,
-      details: { errorId },
-    };
+    sendError(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>(), exception);
   }
 }
