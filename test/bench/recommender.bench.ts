@@ -10,7 +10,9 @@
  * training data and models (hundreds of MB), and its GC pauses would show up as server latency.
  * Knobs: BENCH_DURATION, BENCH_CONNECTIONS (harness), BENCH_ALS_ITERATIONS (default 5 for 1M),
  * BENCH_MEMBERS (default 2000 served members), BENCH_CPU_PROF (a folder: the recommender writes a
- * V8 CPU profile there on exit).
+ * V8 CPU profile there on exit), BENCH_SERVING_ONLY=1 (skip the kernel and Complete Journey
+ * timings: only train the served model and measure serving), BENCH_RECOMMENDER_NODE_ARGS (extra
+ * node flags for the recommender, space-separated, e.g. `-r ./probe.js --trace-gc`).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -78,10 +80,19 @@ async function startRecommender(
   const port = 3990 + Math.floor(Math.random() * 9);
   const child = fork(resolve(ROOT, 'dist/apps/recommender/src/main.js'), [], {
     cwd: ROOT,
-    execArgv: process.env.BENCH_CPU_PROF
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-      : [],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: [
+      ...(process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : []),
+      ...(process.env.BENCH_RECOMMENDER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
+    // stdout is kept only when node flags are given (--trace-gc writes there).
+    stdio: [
+      'ignore',
+      process.env.BENCH_RECOMMENDER_NODE_ARGS ? 'inherit' : 'ignore',
+      'inherit',
+      'ipc',
+    ],
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -166,6 +177,46 @@ function runLoad(job: LoadJob): Promise<{ total: number; result: Result }> {
   });
 }
 
+/** Dense kernels TF.js vs typed arrays, EASE's inverse and training time on Complete Journey. */
+function timeKernelsAndCompleteJourney(): void {
+  console.log('| kernel | shape | TF.js ms | typed arrays ms | faster |');
+  console.log('|---|---|---:|---:|---|');
+  for (const [n, k] of [
+    [10_000, 32],
+    [20_000, 32],
+    [20_000, 64],
+  ])
+    for (const row of measureKernels(n, k))
+      console.log(
+        `| ${row.kernel} | ${row.shape} | ${row.tfMs.toFixed(2)} | ${row.typedMs.toFixed(2)} | ${row.faster} |`,
+      );
+
+  for (const size of [500, 1000, 2000]) {
+    const row = measureInverse(size);
+    console.log(
+      `| EASE inverse (XᵀX + λI)⁻¹ | ${size}×${size} | ${row.tfMs.toFixed(2)} | ${row.typedMs.toFixed(2)} | ${row.faster} |`,
+    );
+  }
+
+  console.log(
+    '\n| training set | interactions | users × items | k | iterations | total | per iteration | kernels |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|');
+  trainTimed(
+    'Complete Journey sample',
+    completeJourneyInteractions(),
+    DEFAULT_RECOMMENDER_PARAMS.ials.iterations,
+  );
+  {
+    const cj = completeJourneyInteractions();
+    const started = performance.now();
+    const ease = fitEase(aggregateInteractions(cj.interactions, { halfLifeDays: 0 }));
+    console.log(
+      `| Complete Journey sample, EASE only (${ease.items.length} most-interacted items) | ${cj.interactions.length} | | | | ${((performance.now() - started) / 1000).toFixed(1)} s | | inverse ${chooseInverse(ease.items.length)} |`,
+    );
+  }
+}
+
 if (process.argv[2] === 'load') loadChild();
 else main();
 
@@ -173,43 +224,7 @@ function main(): void {
   runBench(async () => {
     const backend = await initTfBackend((process.env.TF_BACKEND ?? 'auto') as 'auto');
     console.log(`\nTF.js backend: ${backend.backend}; node ${process.version}\n`);
-
-    console.log('| kernel | shape | TF.js ms | typed arrays ms | faster |');
-    console.log('|---|---|---:|---:|---|');
-    for (const [n, k] of [
-      [10_000, 32],
-      [20_000, 32],
-      [20_000, 64],
-    ])
-      for (const row of measureKernels(n, k))
-        console.log(
-          `| ${row.kernel} | ${row.shape} | ${row.tfMs.toFixed(2)} | ${row.typedMs.toFixed(2)} | ${row.faster} |`,
-        );
-
-    for (const size of [500, 1000, 2000]) {
-      const row = measureInverse(size);
-      console.log(
-        `| EASE inverse (XᵀX + λI)⁻¹ | ${size}×${size} | ${row.tfMs.toFixed(2)} | ${row.typedMs.toFixed(2)} | ${row.faster} |`,
-      );
-    }
-
-    console.log(
-      '\n| training set | interactions | users × items | k | iterations | total | per iteration | kernels |',
-    );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---|');
-    trainTimed(
-      'Complete Journey sample',
-      completeJourneyInteractions(),
-      DEFAULT_RECOMMENDER_PARAMS.ials.iterations,
-    );
-    {
-      const cj = completeJourneyInteractions();
-      const started = performance.now();
-      const ease = fitEase(aggregateInteractions(cj.interactions, { halfLifeDays: 0 }));
-      console.log(
-        `| Complete Journey sample, EASE only (${ease.items.length} most-interacted items) | ${cj.interactions.length} | | | | ${((performance.now() - started) / 1000).toFixed(1)} s | | inverse ${chooseInverse(ease.items.length)} |`,
-      );
-    }
+    if (!process.env.BENCH_SERVING_ONLY) timeKernelsAndCompleteJourney();
     const synthetic = syntheticInteractions(20_000, 10_000, 1_000_000);
     const model = trainTimed('synthetic 20k × 10k', synthetic, ALS_ITERATIONS).model;
 
