@@ -1,7 +1,14 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DropStockStore, DropsService, ReservationsService } from '@app/drops';
 import { createWorkerApp } from '../../apps/worker/src/bootstrap';
-import { type ApiHarness, bootApi, seedTenant, unique } from '../support/factories';
+import {
+  type ApiHarness,
+  bootApi,
+  loginMember,
+  registerMember,
+  seedTenant,
+  unique,
+} from '../support/factories';
 import {
   type Ack,
   LiveClients,
@@ -168,5 +175,67 @@ describe('drop live room: stock and state (e2e)', () => {
       startsAt: startsAt.toISOString(),
       at: expect.any(String),
     });
+  });
+});
+
+/** A room above the fanout budget gets its stock pushes spaced out (ADR 0025). */
+describe('drop live room: fanout budget (e2e)', () => {
+  let api: ApiHarness;
+  let clients: LiveClients;
+
+  beforeAll(async () => {
+    // 10 messages/s in all: a room of 2 viewers gets one push per 200 ms instead of 100 ms.
+    api = await bootApi({ DROP_STOCK_FANOUT_PER_SECOND: '10' });
+    await api.app.listen(0, '127.0.0.1');
+    clients = new LiveClients(api);
+  });
+
+  afterAll(async () => {
+    clients?.closeAll();
+    await api?.close();
+  });
+
+  it('spaces the pushes of a crowded room by its viewer count, the last change included', async () => {
+    const tenant = await seedTenant(api, 'live-fanout');
+    const drop = await insertLiveDrop(api.db, tenant.brandId, {
+      skus: [{ id: 'HOT', stock: 100 }],
+    });
+    const second = await registerMember(api, tenant.slug);
+    const viewers = [
+      await clients.connect(tenant.memberTokens.accessToken),
+      await clients.connect((await loginMember(api, tenant.slug, second.email)).accessToken),
+    ];
+    for (const viewer of viewers)
+      expect(await request<Ack>(viewer, 'drop:join', { dropId: drop.id })).toMatchObject({
+        ok: true,
+      });
+    const arrivals: number[] = [];
+    const pushes = collect<StockEvent>(viewers[0], 'drop.stock');
+    viewers[0].on('drop.stock', () => arrivals.push(Date.now()));
+
+    const buyers = await Promise.all(
+      Array.from({ length: 40 }, () => insertMember(api.db, tenant.brandId)),
+    );
+    const reservations = api.app.get(ReservationsService);
+    const started = Date.now();
+    for (const memberId of buyers) {
+      await reservations.reserve(tenant.brandId, memberId, drop.id, {
+        skuId: 'HOT',
+        quantity: 1,
+        idempotencyKey: unique(),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const elapsed = Date.now() - started;
+    await waitFor('the final stock on the socket', () =>
+      pushes.find((p) => p.skus[0].available === 60),
+    );
+    // About one push per 200 ms (the first at once), never two within one window; at 100 ms
+    // (no budget) a sale of this length would have about twice as many.
+    expect(pushes.length).toBeGreaterThan(2);
+    expect(pushes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 200) + 2);
+    for (let i = 2; i < arrivals.length; i += 1)
+      expect(arrivals[i] - arrivals[i - 1]).toBeGreaterThanOrEqual(150);
+    expect(pushes[pushes.length - 1].skus[0]).toMatchObject({ available: 60 });
   });
 });

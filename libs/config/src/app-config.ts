@@ -49,6 +49,8 @@ export class AppConfig {
     holdExpiryPollMs: number;
     /** Per member and drop; the per-IP window is the API's general one (rateLimit). */
     reservationRate: { max: number; windowMs: number };
+    /** `drop.stock` messages per second a room may be sent, across its viewers. */
+    stockFanoutPerSecond: number;
   };
   readonly webhooks: { allowPrivateNetworks: boolean };
   readonly ml: { tfBackend: Env['TF_BACKEND']; recommenderUrl: string };
@@ -100,6 +102,7 @@ export class AppConfig {
         max: env.DROP_RESERVATION_RATE_MAX,
         windowMs: env.DROP_RESERVATION_RATE_WINDOW_MS,
       },
+      stockFanoutPerSecond: env.DROP_STOCK_FANOUT_PER_SECOND,
     };
     this.ml = {
       tfBackend: env.TF_BACKEND,

@@ -90,6 +90,8 @@ export const envSchema = z
     /** Reservation attempts per member per drop and window (a human clicking fast is far below). */
     DROP_RESERVATION_RATE_MAX: positiveInt.default(20),
     DROP_RESERVATION_RATE_WINDOW_MS: positiveInt.default(10_000),
+    /** `drop.stock` messages per second a room may be sent in all (docs/adr/0025). */
+    DROP_STOCK_FANOUT_PER_SECOND: positiveInt.default(10_000),
 
     /** TensorFlow.js backend: `auto` tries tfjs-node, then wasm, then cpu (see docs/adr/0004). */
     TF_BACKEND: z.enum(['auto', 'node', 'wasm', 'cpu']).default('auto'),

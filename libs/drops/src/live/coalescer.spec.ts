@@ -106,3 +106,33 @@ describe('Coalescer', () => {
     expect(runs).toHaveLength(1);
   });
 });
+
+describe('Coalescer with an interval per key', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('reads the interval of a key before each wait, so a new interval applies from the next flush', async () => {
+    const intervals = new Map([['crowded', 300]]);
+    const runs: { key: string; at: number }[] = [];
+    const coalescer = new Coalescer(
+      (key) => intervals.get(key) ?? 100,
+      (key) => {
+        runs.push({ key, at: Date.now() });
+        return Promise.resolve();
+      },
+    );
+    const start = Date.now();
+    for (let ms = 0; ms < 700; ms += 10) {
+      coalescer.mark('crowded');
+      coalescer.mark('quiet');
+      if (ms === 350) intervals.set('crowded', 100);
+      await jest.advanceTimersByTimeAsync(10);
+    }
+    await jest.advanceTimersByTimeAsync(1_000);
+    const at = (key: string) => runs.filter((r) => r.key === key).map((r) => r.at - start);
+    expect(at('quiet')).toEqual([0, 100, 200, 300, 400, 500, 600, 700]);
+    // 300 ms apart; the interval drops to 100 ms at 350 ms, after the wait from 300 to 600 was
+    // set, so it applies from the flush at 600 on.
+    expect(at('crowded')).toEqual([0, 300, 600, 700]);
+  });
+});

@@ -6,7 +6,7 @@ export type FlushResult = void | { retryInMs: number };
 
 /**
  * Coalesces change notifications per key: however many `mark(key)` calls arrive, `flush(key)` runs
- * at most once every `intervalMs` per key, and flushes of one key never overlap. A mark that
+ * at most once every `interval` ms per key (a number, or read per key before each wait), and flushes of one key never overlap. A mark that
  * arrives during a flush schedules another flush, so the last change is always flushed (nothing is
  * lost, only merged). The first mark after a quiet period flushes at once (no added latency for a
  * lone change).
@@ -18,7 +18,7 @@ export class Coalescer {
   >();
 
   constructor(
-    private readonly intervalMs: number,
+    private readonly interval: number | ((key: string) => number),
     private readonly flush: (key: string) => Promise<FlushResult>,
     private readonly onError: (key: string, error: unknown) => void = () => undefined,
     private readonly now: () => number = Date.now,
@@ -31,7 +31,7 @@ export class Coalescer {
       this.states.set(key, state);
     }
     state.dirty = true;
-    if (!state.running && !state.timer) this.schedule(key, this.waitFor(state.lastAt));
+    if (!state.running && !state.timer) this.schedule(key, this.waitFor(key, state.lastAt));
   }
 
   /** Keys with a pending or running flush (for tests and shutdown). */
@@ -45,8 +45,9 @@ export class Coalescer {
     this.states.clear();
   }
 
-  private waitFor(lastAt: number): number {
-    return Math.max(0, lastAt + this.intervalMs - this.now());
+  private waitFor(key: string, lastAt: number): number {
+    const intervalMs = typeof this.interval === 'number' ? this.interval : this.interval(key);
+    return Math.max(0, lastAt + intervalMs - this.now());
   }
 
   private schedule(key: string, delayMs: number): void {
@@ -82,7 +83,7 @@ export class Coalescer {
       this.schedule(key, Math.max(1, retryInMs));
     } else {
       // Flushes again once the interval is over if marked meanwhile; forgets the key otherwise.
-      this.schedule(key, this.waitFor(state.lastAt));
+      this.schedule(key, this.waitFor(key, state.lastAt));
     }
   }
 }

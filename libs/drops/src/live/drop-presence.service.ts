@@ -12,6 +12,13 @@ export const PRESENCE_TTL_MS = 45_000;
 /** `drop.viewers` is pushed at most this often per drop. */
 export const VIEWERS_PUSH_INTERVAL_MS = 1_000;
 
+/** The sorted set of a drop's viewers, scored by when a process last vouched for them. */
+export const viewersKey = (prefix: string, dropId: string) => `${prefix}:drops:viewers:${dropId}`;
+
+/** The drop's viewers across processes (approximate, see DropPresenceService). */
+export const countViewers = (redis: RedisClient, prefix: string, dropId: string) =>
+  redis.zcount(viewersKey(prefix, dropId), Date.now() - PRESENCE_TTL_MS, '+inf');
+
 /** A viewer is a principal (member or staff), not a socket: two tabs count once per process. */
 export const viewerKey = (principal: { type: string; id: string }) =>
   `${principal.type}:${principal.id}`;
@@ -98,12 +105,12 @@ export class DropPresenceService implements OnModuleDestroy {
     this.pushes.mark(dropId);
   }
 
-  async count(dropId: string): Promise<number> {
-    return this.redis.zcount(this.key(dropId), Date.now() - PRESENCE_TTL_MS, '+inf');
+  count(dropId: string): Promise<number> {
+    return countViewers(this.redis, this.prefix, dropId);
   }
 
   private key(dropId: string): string {
-    return `${this.prefix}:drops:viewers:${dropId}`;
+    return viewersKey(this.prefix, dropId);
   }
 
   private async pushViewers(dropId: string): Promise<void> {

@@ -3,10 +3,19 @@ import { RedisClient } from '@app/common';
 import { AppConfig } from '@app/config';
 import { DropStockStore } from '../reservations/drop-stock.store';
 import { Coalescer, type FlushResult } from './coalescer';
+import { countViewers } from './drop-presence.service';
 import { DROP_EVENTS, DropRoomEmitter } from './drop-room.emitter';
 
-/** At most one `drop.stock` push per drop per this many ms, across every process. */
+/** At most one `drop.stock` push per drop per this many ms, across every process… */
 export const STOCK_PUSH_INTERVAL_MS = 100;
+
+/**
+ * …and, in a crowded room, as often as the fanout budget allows: a push costs one socket write
+ * per viewer (ADR 0025), so 5,000 viewers on a budget of 10,000 messages/s get one every 500 ms.
+ */
+export function stockPushIntervalMs(viewers: number, fanoutPerSecond: number): number {
+  return Math.max(STOCK_PUSH_INTERVAL_MS, Math.ceil((viewers * 1000) / fanoutPerSecond));
+}
 
 /**
  * KEYS: hash of the SKU versions last published for the drop. ARGV: channel, message, memory ms,
@@ -41,7 +50,8 @@ export interface DropStockEvent {
 /**
  * Live stock per SKU (ADR 0015). D1's reservation paths call `changed` (bound to the
  * DROP_STOCK_CHANGED token) after every hold, release and confirmation; this marks the drop dirty
- * and, at most every STOCK_PUSH_INTERVAL_MS, reads one snapshot of all its SKUs and emits it to
+ * and, at most every `stockPushIntervalMs` (100 ms, longer in rooms above the fanout budget),
+ * reads one snapshot of all its SKUs and emits it to
  * `drop:<id>` through the Redis emitter. A Redis window key (SET NX PX) keeps the rate per drop
  * across api and worker processes: a process that finds the window taken tries again when it
  * ends, so the last change is always pushed. A snapshot whose versions were already pushed (by
@@ -54,7 +64,10 @@ export class DropStockBroadcaster implements OnModuleDestroy {
   private readonly brands = new Map<string, string>();
   /** Per drop, the SKU versions this process pushed last: an unchanged snapshot is not re-sent. */
   private readonly pushed = new Map<string, string>();
+  /** Per drop, the push interval its last viewer count called for. */
+  private readonly intervals = new Map<string, number>();
   private readonly prefix: string;
+  private readonly fanoutPerSecond: number;
 
   constructor(
     @Inject(DropStockStore) private readonly store: DropStockStore,
@@ -63,8 +76,9 @@ export class DropStockBroadcaster implements OnModuleDestroy {
     @Inject(AppConfig) config: AppConfig,
   ) {
     this.prefix = config.redis.prefix;
+    this.fanoutPerSecond = config.drops.stockFanoutPerSecond;
     this.coalescer = new Coalescer(
-      STOCK_PUSH_INTERVAL_MS,
+      (dropId) => this.intervals.get(dropId) ?? STOCK_PUSH_INTERVAL_MS,
       (dropId) => this.push(dropId),
       (dropId, error) => this.logger.warn({ err: error }, `drop ${dropId}: stock push failed`),
     );
@@ -84,7 +98,10 @@ export class DropStockBroadcaster implements OnModuleDestroy {
     const brandId = this.brands.get(dropId);
     if (!brandId) return;
     const window = `${this.prefix}:drops:stock-push:${dropId}`;
-    const taken = await this.redis.set(window, '1', 'PX', STOCK_PUSH_INTERVAL_MS, 'NX');
+    const viewers = await countViewers(this.redis, this.prefix, dropId);
+    const intervalMs = stockPushIntervalMs(viewers, this.fanoutPerSecond);
+    this.intervals.set(dropId, intervalMs);
+    const taken = await this.redis.set(window, '1', 'PX', intervalMs, 'NX');
     if (taken !== 'OK') {
       const ttl = await this.redis.pttl(window);
       return { retryInMs: ttl > 0 ? ttl : 1 };
