@@ -21,7 +21,7 @@ import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { Server } from 'socket.io';
 import { type Socket, io } from 'socket.io-client';
-import { DURATION, measureGet, runBench, withBenchServers } from './harness';
+import { cpuSnapshot, cpuTable, DURATION, measureGet, runBench, withBenchServers } from './harness';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 1000);
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 50);
@@ -207,7 +207,7 @@ function memberToken(brandId: string, memberId: string): string {
 }
 
 async function main(): Promise<void> {
-  await withBenchServers(async ({ database, baselineUrl, apiUrl, createBrand }) => {
+  await withBenchServers(async ({ database, baselineUrl, apiUrl, api, createBrand }) => {
     const { brand } = await createBrand();
     const brandId = brand.id;
 
@@ -300,7 +300,9 @@ async function main(): Promise<void> {
     });
     const joinSeconds = (Date.now() - joinStarted) / 1000;
     await sleep(1500); // the viewers pushes of the joins settle
+    const cpuBefore = cpuSnapshot(api.pid, database.name, { viewers: viewers.pid });
     const result = await hammer(drop.id, DURATION);
+    const cpuAfter = cpuSnapshot(api.pid, database.name, { viewers: viewers.pid });
     await sleep(1000); // the last coalesced push
     const live = await ask<ViewerStats>(viewers, { cmd: 'report' });
     await ask(viewers, { cmd: 'close' });
@@ -369,6 +371,7 @@ async function main(): Promise<void> {
     console.log(
       `| baseline: bare Fastify GET req/s, p99 ms | ${httpBaseline.rps}, ${httpBaseline.p99} |`,
     );
+    console.log(`\n${cpuTable(cpuBefore, cpuAfter, attempts, 'attempt')}`);
     if (oversell > 0 || perMember.rowCount) process.exitCode = 1;
   });
 }

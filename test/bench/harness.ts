@@ -55,6 +55,8 @@ function processes(): { pid: number; ppid: number; comm: string; cmdline: string
 export function cpuSnapshot(
   apiPid: number | undefined,
   databaseName?: string,
+  /** More processes to account for by name, e.g. a child running socket clients. */
+  others: Record<string, number | undefined> = {},
 ): Record<string, number> {
   const all = processes();
   const sum = (pids: number[]) => pids.reduce((t, pid) => t + (cpuSeconds(pid) ?? 0), 0);
@@ -71,6 +73,9 @@ export function cpuSnapshot(
     postgres: sum(postgres.map((p) => p.pid)),
     redis: sum(all.filter((p) => p.comm === 'redis-server').map((p) => p.pid)),
     'load generator': (self.user + self.system) / 1e6,
+    ...Object.fromEntries(
+      Object.entries(others).map(([name, pid]) => [name, sum(pid ? [pid] : [])]),
+    ),
   };
 }
 
