@@ -83,6 +83,7 @@ describe('recommender: orders → training → recommendations (e2e)', () => {
       .get(`/v1/members/${memberId}/recommendations${query}`)
       .set('x-api-key', tenant.apiKey.key);
     expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     return res.body as Recommendations;
   };
 
@@ -204,6 +205,20 @@ describe('recommender: orders → training → recommendations (e2e)', () => {
       '?category=dairy&in_stock_only=true&limit=5',
     );
     expect(inStock.items.map((i) => i.productId)).toEqual(['milk']);
+
+    // The query is validated once per distinct query string: repeated requests get the cached
+    // answer, and a bad query is refused every time with the standard error body.
+    expect(await recommendations(tenant.member.id, '?category=dairy&limit=5')).toEqual(dairy);
+    for (let i = 0; i < 2; i++) {
+      for (const bad of ['?limit=0', '?limit=ten', '?exclude_purchased=maybe', '?colour=red'])
+        expectErrorBody(
+          await rec()
+            .get(`/v1/members/${tenant.member.id}/recommendations${bad}`)
+            .set('x-api-key', tenant.apiKey.key),
+          400,
+          'validation_failed',
+        );
+    }
   }, 90_000);
 
   it('a brand-new member gets popular items (cold start), and similar products come from co-purchases', async () => {

@@ -71,6 +71,17 @@ describe('recommender app (e2e)', () => {
     expect(res.body.info.title).toBe('Loyalty platform recommender');
     expect(Object.keys(res.body.paths)).toContain('/health');
     expect(Object.keys(res.body.paths)).not.toContain('/metrics');
+    // The recommendations query is validated by a memoising pipe, documented from its DTO.
+    const query = (
+      res.body.paths['/v1/members/{id}/recommendations'].get.parameters as {
+        in: string;
+        name: string;
+      }[]
+    )
+      .filter((p) => p.in === 'query')
+      .map((p) => p.name)
+      .sort();
+    expect(query).toEqual(['category', 'exclude_purchased', 'in_stock_only', 'limit']);
     await request(app.getHttpServer()).get('/docs').expect(200);
   });
 });

@@ -1,5 +1,11 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Inject, Param, Query } from '@nestjs/common';
+import {
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   type ApiKeyPrincipal,
   ApiKeyAuth,
@@ -16,6 +22,12 @@ import {
   SimilarProductsResponseDto,
   SimilarQueryDto,
 } from '@app/ml';
+import { MemoizedQueryPipe } from './memoized-query.pipe';
+
+/** The validated query (an interface, so the global ValidationPipe leaves it to the memoised one). */
+type RecommendationsQuery = Readonly<
+  Pick<RecommendationsQueryDto, 'limit' | 'category' | 'exclude_purchased' | 'in_stock_only'>
+>;
 
 @ApiTags('recommendations')
 @Controller('v1')
@@ -35,17 +47,21 @@ export class RecommendationsController {
       'recent popularity. Filters apply before the list is cut to `limit`. A member without history gets ' +
       'popular items (`strategy: cold_start`); a brand without a trained model gets popularity and re-buys.',
   })
+  @ApiQuery({ type: RecommendationsQueryDto })
   @ApiOkResponse({ type: RecommendationsResponseDto })
   @ApiNotFoundResponse({
     type: ErrorResponseDto,
     description: 'Unknown member (or another brand’s)',
   })
+  // The body is the cached answer's JSON bytes (RecommendationsResponseDto, serialised once per
+  // answer rather than once per request): the storefront hot path, docs/adr/0024.
+  @Header('content-type', 'application/json; charset=utf-8')
   forMember(
     @CurrentPrincipal() caller: ApiKeyPrincipal | StaffPrincipal,
     @Param('id', ParseUuidPipe) memberId: string,
-    @Query() query: RecommendationsQueryDto,
-  ): Promise<RecommendationsResponseDto> {
-    return this.recommendations.forMember(caller.brandId, memberId, {
+    @Query(new MemoizedQueryPipe(RecommendationsQueryDto)) query: RecommendationsQuery,
+  ): Promise<Buffer> {
+    return this.recommendations.forMemberJson(caller.brandId, memberId, {
       limit: query.limit,
       category: query.category,
       excludePurchased: query.exclude_purchased,

@@ -41,13 +41,19 @@ interface BrandState {
   scratch: { cf: Float32Array; out: Float32Array };
 }
 
+/** One answer to one query, and its JSON bytes once someone asked for them. */
+interface Answer {
+  dto: RecommendationsResponseDto;
+  json?: Buffer;
+}
+
 interface MemberState {
   versionId: string | null;
   history: RecsysHistory;
   vector: Float32Array | null;
   loadedAt: number;
-  /** Responses by query: the state is immutable until an event or the TTL replaces it. */
-  responses: Map<string, RecommendationsResponseDto>;
+  /** Answers by query: the state is immutable until an event or the TTL replaces it. */
+  responses: Map<string, Answer>;
 }
 
 const MAX_RESPONSES_PER_MEMBER = 8;
@@ -306,11 +312,34 @@ export class RecommendationsService implements OnModuleInit {
     memberId: string,
     query: RecommendationQuery,
   ): Promise<RecommendationsResponseDto> {
+    return (await this.answer(brandId, memberId, query)).dto;
+  }
+
+  /**
+   * The same answer as `forMember`, as the JSON bytes of the response body (what
+   * `JSON.stringify` — Fastify's default serialiser — makes of it). A repeated query serves the
+   * bytes cached with the answer: serialising ~2 KB per request was the largest piece of work
+   * left on the cached path, and its garbage fed the scavenges behind the p99 (docs/adr/0024).
+   */
+  async forMemberJson(
+    brandId: string,
+    memberId: string,
+    query: RecommendationQuery,
+  ): Promise<Buffer> {
+    const answer = await this.answer(brandId, memberId, query);
+    return (answer.json ??= Buffer.from(JSON.stringify(answer.dto), 'utf8'));
+  }
+
+  private async answer(
+    brandId: string,
+    memberId: string,
+    query: RecommendationQuery,
+  ): Promise<Answer> {
     const brand = await this.brandState(brandId);
     const member = await this.memberState(brandId, memberId, brand);
     const model = brand.model;
     const personal = member.history.items.length > 0;
-    if (!model) return { memberId, strategy: 'cold_start', modelVersion: null, items: [] };
+    if (!model) return { dto: { memberId, strategy: 'cold_start', modelVersion: null, items: [] } };
     const key = `${brand.stockStamp}|${query.limit ?? ''}|${query.category ?? ''}|${query.excludePurchased ?? ''}|${query.inStockOnly ?? ''}`;
     const cached = member.responses.get(key);
     if (cached) return cached;
@@ -326,15 +355,17 @@ export class RecommendationsService implements OnModuleInit {
       },
       brand.scratch,
     );
-    const response: RecommendationsResponseDto = {
-      memberId,
-      strategy: personal ? 'personalised' : 'cold_start',
-      modelVersion: brand.versionId,
-      items: await this.present(brandId, brand, scored),
+    const answer: Answer = {
+      dto: {
+        memberId,
+        strategy: personal ? 'personalised' : 'cold_start',
+        modelVersion: brand.versionId,
+        items: await this.present(brandId, brand, scored),
+      },
     };
     if (member.responses.size >= MAX_RESPONSES_PER_MEMBER) member.responses.clear();
-    member.responses.set(key, response);
-    return response;
+    member.responses.set(key, answer);
+    return answer;
   }
 
   async similar(
