@@ -37,6 +37,6 @@ export class WorkerHttpController {
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4')
   scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+    return this.metrics.scrape();
   }
 }

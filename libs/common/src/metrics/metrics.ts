@@ -1,6 +1,10 @@
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { exposeToCluster, scrape } from './cluster-metrics';
 
-/** One Prometheus registry per process, with default process metrics. */
+/**
+ * One Prometheus registry per process, with default process metrics. `scrape` answers for the
+ * whole cluster when the app runs as several workers (cluster-metrics.ts).
+ */
 export class Metrics {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
@@ -15,5 +19,10 @@ export class Metrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
+    exposeToCluster(this.registry);
+  }
+
+  scrape(): Promise<string> {
+    return scrape(this.registry);
   }
 }

@@ -9,6 +9,8 @@ export function registerQueueDepth(metrics: Metrics, queues: Queue[]): void {
     help: 'Jobs per bull queue and state',
     labelNames: ['queue', 'state'],
     registers: [metrics.registry],
+    // Every worker of a cluster reads the same queues: their values are not to be summed.
+    aggregator: 'max',
     async collect() {
       for (const queue of queues) {
         const counts = await queue.getJobCounts();

@@ -14,14 +14,14 @@ const alive = (pid: number) => {
   }
 };
 
-/** The pid answering one request on a fresh connection (no keep-alive agent). */
-const pidOnPort = (port: number) =>
-  new Promise<number>((ok, fail) => {
+/** The body of one GET on a fresh connection (no keep-alive agent). */
+const getText = (port: number, path = '/', timeout = 1000) =>
+  new Promise<string>((ok, fail) => {
     // A connection handed to a worker as it is killed is never answered: time it out.
-    get({ host: '127.0.0.1', port, agent: false, timeout: 1000 }, (res) => {
+    get({ host: '127.0.0.1', port, path, agent: false, timeout }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => ok(Number(body)));
+      res.on('end', () => ok(body));
     })
       .on('timeout', function (this: ReturnType<typeof get>) {
         this.destroy(new Error('timeout'));
@@ -29,12 +29,16 @@ const pidOnPort = (port: number) =>
       .on('error', fail);
   });
 
-/** Pids answering on the port over `tries` fresh connections. */
-async function answering(port: number, tries = 40): Promise<Set<number>> {
+/** The pid answering one request. */
+const pidOnPort = async (port: number) => Number(await getText(port));
+
+/** Pids answering on the port over `tries` fresh connections (each answer is counted). */
+async function answering(port: number, tries = 40, answers = { count: 0 }): Promise<Set<number>> {
   const pids = new Set<number>();
   for (let i = 0; i < tries; i++) {
     try {
       pids.add(await pidOnPort(port));
+      answers.count += 1;
     } catch {
       await sleep(50);
     }
@@ -46,12 +50,31 @@ describe('runClustered', () => {
   let primary: ChildProcess | undefined;
   afterEach(() => primary?.kill('SIGKILL'));
 
-  it('serves one port from every worker, replaces a dead one, and stops them all on SIGTERM', async () => {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    primary = spawn(process.execPath, ['-r', '@swc-node/register', FIXTURE], {
+  const start = (port: number) =>
+    spawn(process.execPath, ['-r', '@swc-node/register', FIXTURE], {
       env: { ...process.env, PORT: String(port), WORKERS: '2' },
       stdio: 'ignore',
     });
+
+  it('answers a metrics scrape with the requests of every worker, summed', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    primary = start(port);
+    const answers = { count: 0 };
+    const pids = new Set<number>();
+    for (const until = Date.now() + 40_000; Date.now() < until && pids.size < 2;)
+      for (const pid of await answering(port, 10, answers)) pids.add(pid);
+    expect(pids.size).toBe(2);
+    const text = await getText(port, '/metrics', 10_000);
+    const counts = [...text.matchAll(/^http_request_duration_seconds_count\{[^}]*\} (\d+)$/gm)];
+    // One series (the workers' are merged) holding every answer: both pids answered, so one
+    // worker's own count would be less.
+    expect(counts).toHaveLength(1);
+    expect(Number(counts[0][1])).toBe(answers.count);
+  }, 60_000);
+
+  it('serves one port from every worker, replaces a dead one, and stops them all on SIGTERM', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    primary = start(port);
     // Workers boot in a few seconds (slower on a loaded machine): poll until a deadline.
     let pids = new Set<number>();
     for (const until = Date.now() + 40_000; Date.now() < until && pids.size < 2;)

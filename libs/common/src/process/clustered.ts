@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { CLUSTER_WORKER_ENV, serveClusterScrapes } from '../metrics/cluster-metrics';
 
 export interface ClusterOptions {
   /** Processes serving the app; 1 runs it in this process, without a primary. */
@@ -11,7 +12,7 @@ export interface ClusterOptions {
 /**
  * Runs `start` in `workers` processes sharing the listening port (node:cluster): the primary only
  * forks, replaces a worker that dies, and forwards SIGINT/SIGTERM so every worker shuts down
- * gracefully before it exits. Each worker is a whole app: anything shared between them lives in
+ * gracefully before it exits; it also answers the workers' metrics scrapes. Each worker is a whole app: anything shared between them lives in
  * Postgres or Redis, as it must between hosts anyway.
  */
 export async function runClustered(
@@ -23,7 +24,8 @@ export async function runClustered(
   let stopping = false;
   // Tracked here: a worker is still listed in cluster.workers while its 'exit' handlers run.
   const live = new Set<Worker>();
-  const fork = () => live.add(cluster.fork());
+  const fork = () => live.add(cluster.fork({ [CLUSTER_WORKER_ENV]: '1' }));
+  serveClusterScrapes();
   cluster.on('exit', (worker, code, signal) => {
     live.delete(worker);
     if (stopping) {
