@@ -12,7 +12,11 @@
  * BENCH_MEMBERS (default 2000 served members), BENCH_CPU_PROF (a folder: the recommender writes a
  * V8 CPU profile there on exit), BENCH_SERVING_ONLY=1 (skip the kernel and Complete Journey
  * timings: only train the served model and measure serving), BENCH_RECOMMENDER_NODE_ARGS (extra
- * node flags for the recommender, space-separated, e.g. `-r ./probe.js --trace-gc`).
+ * node flags for the recommender, space-separated, e.g. `--trace-gc`), BENCH_PROBE=1 (preload
+ * recommender-probe.ts into the recommender: GC pauses, loop stalls and queries per measured run),
+ * BENCH_PACED_ROUNDS (default 1: rounds of the 1,000 req/s pair — bare Fastify, then the
+ * recommender — run back to back, so a noisy stretch of the shared machine hits both),
+ * BENCH_COMPARE_MAIN / BENCH_COMPARE_NODE_ARGS (a second recommender measured in the same rounds).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -52,6 +56,7 @@ import {
 
 const ALS_ITERATIONS = Number(process.env.BENCH_ALS_ITERATIONS ?? 5);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 2000);
+const PACED_ROUNDS = Number(process.env.BENCH_PACED_ROUNDS ?? 1);
 const ROOT = resolve(__dirname, '../..');
 
 function trainTimed(
@@ -74,25 +79,35 @@ function trainTimed(
   return trained;
 }
 
+let nextPort = 3990 + Math.floor(Math.random() * 8) * 2;
+
+interface Recommender {
+  url: string;
+  child: ChildProcess;
+  /** Appended to the names of its rows ('' for this build). */
+  label: string;
+}
+
 async function startRecommender(
   databaseUrl: string,
-): Promise<{ url: string; child: ChildProcess }> {
-  const port = 3990 + Math.floor(Math.random() * 9);
-  const child = fork(resolve(ROOT, 'dist/apps/recommender/src/main.js'), [], {
+  main = resolve(ROOT, 'dist/apps/recommender/src/main.js'),
+  label = '',
+  nodeArgs = process.env.BENCH_RECOMMENDER_NODE_ARGS ?? '',
+): Promise<Recommender> {
+  const port = nextPort++;
+  const child = fork(main, [], {
     cwd: ROOT,
     execArgv: [
       ...(process.env.BENCH_CPU_PROF
         ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
         : []),
-      ...(process.env.BENCH_RECOMMENDER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ...(process.env.BENCH_PROBE
+        ? ['-r', '@swc-node/register', '-r', resolve(__dirname, 'recommender-probe.ts')]
+        : []),
+      ...nodeArgs.split(' ').filter(Boolean),
     ],
     // stdout is kept only when node flags are given (--trace-gc writes there).
-    stdio: [
-      'ignore',
-      process.env.BENCH_RECOMMENDER_NODE_ARGS ? 'inherit' : 'ignore',
-      'inherit',
-      'ipc',
-    ],
+    stdio: ['ignore', nodeArgs ? 'inherit' : 'ignore', 'inherit', 'ipc'],
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -110,7 +125,7 @@ async function startRecommender(
   const until = Date.now() + 60_000;
   for (;;) {
     try {
-      if ((await fetch(`${url}/health`)).ok) return { url, child };
+      if ((await fetch(`${url}/health`)).ok) return { url, child, label };
     } catch {
       // not up yet
     }
@@ -271,10 +286,20 @@ function main(): void {
         `\nserved model: ${model.items.length} items, k = ${model.k}, artefact ${(artifact.length / 1e6).toFixed(1)} MB`,
       );
 
-      const { url, child } = await startRecommender(database.url);
+      const current = await startRecommender(database.url);
+      // BENCH_COMPARE_MAIN: another build's recommender (e.g. the commit before a change; node flags
+      // in BENCH_COMPARE_NODE_ARGS), served from the same database and measured in the same rounds.
+      const compare = process.env.BENCH_COMPARE_MAIN
+        ? await startRecommender(
+            database.url,
+            resolve(process.env.BENCH_COMPARE_MAIN),
+            ' [compare]',
+          )
+        : null;
+      const servers = compare ? [compare, current] : [current];
       try {
         const memberIds = rows.map((r) => r.id);
-        const coldPath = async () => {
+        const coldPath = async ({ url }: Recommender) => {
           // Cold path: the first request of each member loads their history (3 queries) and folds in.
           const started = performance.now();
           for (let i = 0; i < memberIds.length; i += CONNECTIONS)
@@ -291,7 +316,11 @@ function main(): void {
             `\ncold path: ${memberIds.length} members' first requests in ${(coldMs / 1000).toFixed(1)} s (${Math.round((memberIds.length / coldMs) * 1000)} req/s)`,
           );
         };
-        const recommendations = async (rate?: number): Promise<Result> => {
+        const recommendations = async (
+          { url, child, label }: Recommender,
+          rate?: number,
+          round = '',
+        ): Promise<Result> => {
           const job: LoadJob = {
             url,
             paths: memberIds.map((id) => `/v1/members/${id}/recommendations?limit=10`),
@@ -301,9 +330,11 @@ function main(): void {
             connections: CONNECTIONS,
           };
           if (!rate) await runLoad({ ...job, duration: 2 }); // JIT warm-up
-          const name = `recommender GET /v1/members/{id}/recommendations (${model.items.length} items, ${MEMBERS} members${rate ? `, ${rate} req/s paced` : ', max rate'})`;
+          const name = `recommender GET /v1/members/{id}/recommendations (${model.items.length} items, ${MEMBERS} members${rate ? `, ${rate} req/s paced` : ', max rate'})${round}${label}`;
           const before = cpuSnapshot(child.pid, database.name);
+          child.send({ probe: 'start' });
           const { total, result } = await runLoad(job);
+          child.send({ probe: 'stop', label: name });
           const after = cpuSnapshot(child.pid, database.name);
           // CPU per request and the load: figures that survive a machine shared with other work.
           console.log(
@@ -313,30 +344,37 @@ function main(): void {
           );
           return { ...result, name };
         };
+        // The same offered rate against bare Fastify: the machine's own tail at 1,000 req/s.
+        const barePaced = async (round: string): Promise<Result> => ({
+          ...(
+            await runLoad({
+              url: baselineUrl,
+              paths: ['/health'],
+              headers: {},
+              rate: 1000,
+              duration: DURATION,
+              connections: CONNECTIONS,
+            })
+          ).result,
+          name: `fastify bare /health, 1,000 req/s paced (baseline)${round}`,
+        });
         const results = [
           await measureGet('fastify bare /health (baseline)', `${baselineUrl}/health`),
-          await measureGet('recommender /health', `${url}/health`),
-          // The same offered rate against bare Fastify: the machine's own tail at 1,000 req/s.
-          {
-            ...(
-              await runLoad({
-                url: baselineUrl,
-                paths: ['/health'],
-                headers: {},
-                rate: 1000,
-                duration: DURATION,
-                connections: CONNECTIONS,
-              })
-            ).result,
-            name: 'fastify bare /health, 1,000 req/s paced (baseline)',
-          },
-          await coldPath().then(() => recommendations()),
-          // The target: p99 at 1,000 req/s offered (not at saturation, where latency is queueing).
-          await recommendations(1000),
+          await measureGet('recommender /health', `${current.url}/health`),
         ];
+        for (const server of servers) {
+          await coldPath(server);
+          results.push(await recommendations(server));
+        }
+        // The target: p99 at 1,000 req/s offered (not at saturation, where latency is queueing).
+        for (let r = 1; r <= PACED_ROUNDS; r++) {
+          const round = PACED_ROUNDS > 1 ? `, round ${r}` : '';
+          results.push(await barePaced(round));
+          for (const server of servers) results.push(await recommendations(server, 1000, round));
+        }
         report(`Recommender serving (${CONNECTIONS} connections, ${DURATION} s)`, results);
       } finally {
-        child.kill('SIGINT');
+        for (const { child } of servers) child.kill('SIGINT');
       }
     });
   });
