@@ -51,7 +51,8 @@ interface MemberState {
   versionId: string | null;
   history: RecsysHistory;
   vector: Float32Array | null;
-  loadedAt: number;
+  /** When a request should trigger a background reload (a safety net behind events). */
+  expiresAt: number;
   /** Answers by query: the state is immutable until an event or the TTL replaces it. */
   responses: Map<string, Answer>;
 }
@@ -60,8 +61,15 @@ const MAX_RESPONSES_PER_MEMBER = 8;
 
 /** Re-check the active version this often even without a pub/sub message. */
 const BRAND_TTL_MS = 5_000;
-/** Member state lives this long without an event (events drop it at once). */
-const MEMBER_TTL_MS = 60_000;
+/**
+ * Member state lives about this long without an event (events drop it at once, so this only
+ * bounds the staleness after a lost pub/sub message). Each expiry costs a reload — 3 queries and a
+ * fold-in — so the TTL sets a background load proportional to the active members: at 60 s it was
+ * ~33 reloads/s for 2,000 members, ~1,000 queries in a 10 s bench window and the p99 with them
+ * (docs/adr/0024). Each state gets ±25 % jitter so members warmed together do not expire together.
+ */
+const MEMBER_TTL_MS = 10 * 60_000;
+const memberExpiry = (now: number) => now + MEMBER_TTL_MS * (0.75 + Math.random() / 2);
 const MEMBER_CACHE_MAX = 100_000;
 /**
  * Background reloads of expired members in flight at once: members warmed together expire
@@ -200,7 +208,7 @@ export class RecommendationsService implements OnModuleInit {
     const cached = this.members.get(key);
     if (cached && cached.versionId === brand.versionId) {
       if (
-        Date.now() - cached.loadedAt >= MEMBER_TTL_MS &&
+        Date.now() >= cached.expiresAt &&
         this.backgroundReloads < MAX_BACKGROUND_RELOADS &&
         !this.loading.has(key)
       ) {
@@ -255,12 +263,20 @@ export class RecommendationsService implements OnModuleInit {
               : null,
           )
         : null;
+    // A reload that finds the same history and vector keeps the answers already computed: the
+    // common case of a TTL expiry, which would otherwise cost the member's next request a full
+    // scoring of the catalogue for the same result.
+    const unchanged =
+      cached !== undefined &&
+      cached.versionId === brand.versionId &&
+      sameHistory(cached.history, history) &&
+      sameVector(cached.vector, vector);
     const state: MemberState = {
       versionId: brand.versionId,
       history,
       vector,
-      loadedAt: Date.now(),
-      responses: new Map(),
+      expiresAt: memberExpiry(Date.now()),
+      responses: unchanged ? cached.responses : new Map<string, Answer>(),
     };
     // An event that arrived while this load ran wins: do not cache pre-event data.
     if (this.loading.get(key) !== entry) return state;
@@ -393,6 +409,26 @@ export class RecommendationsService implements OnModuleInit {
       items: await this.present(brandId, brand, scored),
     };
   }
+}
+
+function sameArray(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameHistory(a: RecsysHistory, b: RecsysHistory): boolean {
+  return (
+    sameArray(a.items, b.items) &&
+    sameArray(a.values, b.values) &&
+    sameArray(a.counts, b.counts) &&
+    sameArray(a.firstAt, b.firstAt) &&
+    sameArray(a.lastAt, b.lastAt)
+  );
+}
+
+function sameVector(a: Float32Array | null, b: Float32Array | null): boolean {
+  return a === null || b === null ? a === b : sameArray(a, b);
 }
 
 function sameSet(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
