@@ -23,9 +23,16 @@ const PREFIX_ATTEMPTS = 3;
 /**
  * How long a process reuses an API key row looked up by prefix (the storefront hot path). The
  * secret is still compared on every request; a revocation made through another process takes
- * effect within this TTL (at once in the process that revoked it).
+ * effect within this TTL plus one lookup (at once in the process that revoked it).
  */
 export const API_KEY_CACHE_MS = 5_000;
+/**
+ * After the TTL, the cached row keeps answering for up to this long while one background lookup
+ * refreshes it: at a storefront's request rate, an expiry used to make every request that arrived
+ * during the Postgres round trip issue its own lookup and wait for it, every 5 s (a p99 stall of
+ * the recommender, docs/adr/0024). Past this window (an idle key) the lookup is awaited again.
+ */
+const API_KEY_STALE_MS = API_KEY_CACHE_MS;
 const API_KEY_CACHE_MAX = 10_000;
 const auditActor = (actor: StaffActor) => ({
   type: 'staff' as const,
@@ -36,6 +43,8 @@ const auditActor = (actor: StaffActor) => ({
 @Injectable()
 export class ApiKeysService {
   private readonly byPrefix = new Map<string, { apiKey: ApiKey; until: number }>();
+  /** Lookups in flight by prefix: concurrent requests share one query. */
+  private readonly lookups = new Map<string, Promise<ApiKey | null>>();
 
   constructor(
     @Inject(DatabaseClient) private readonly db: DatabaseClient,
@@ -106,6 +115,7 @@ export class ApiKeysService {
     });
     // After the commit: a lookup racing the revocation cannot re-cache the old row for long.
     this.byPrefix.delete(result.prefix);
+    this.lookups.delete(result.prefix);
     return result;
   }
 
@@ -121,14 +131,15 @@ export class ApiKeysService {
       throw new InvalidApiKeyError();
     if (apiKey.revokedAt) throw new ApiKeyRevokedError();
     if (shouldTouchLastUsed(apiKey.lastUsedAt, now)) {
+      // Marked before the write, so the requests arriving while it runs do not each write too:
+      // whoever wrote it, it is recent now, and the cached row must not trigger a write per request.
+      apiKey.lastUsedAt = now;
       await this.apiKeys.touchLastUsed(
         apiKey.brandId,
         apiKey.id,
         now,
         new Date(now.getTime() - API_KEY_TOUCH_INTERVAL_MS),
       );
-      // Whoever wrote it, it is recent now: the cached row must not trigger a write per request.
-      apiKey.lastUsedAt = now;
     }
     return { type: 'api-key', brandId: apiKey.brandId, id: apiKey.id };
   }
@@ -137,10 +148,30 @@ export class ApiKeysService {
     const now = Date.now();
     const cached = this.byPrefix.get(prefix);
     if (cached && cached.until > now) return cached.apiKey;
-    const apiKey = await this.apiKeys.findByPrefix(prefix);
-    if (!apiKey) return null; // unknown prefixes are not cached (no memory for garbage keys)
-    if (this.byPrefix.size >= API_KEY_CACHE_MAX) this.byPrefix.clear();
-    this.byPrefix.set(prefix, { apiKey, until: now + API_KEY_CACHE_MS });
-    return apiKey;
+    if (cached && cached.until + API_KEY_STALE_MS > now) {
+      // Stale: refresh in the background (once) and answer from the row meanwhile.
+      this.lookup(prefix).catch(() => undefined); // a failed refresh leaves the next request to retry
+      return cached.apiKey;
+    }
+    return this.lookup(prefix);
+  }
+
+  private lookup(prefix: string): Promise<ApiKey | null> {
+    let pending = this.lookups.get(prefix);
+    if (!pending) {
+      pending = this.apiKeys
+        .findByPrefix(prefix)
+        .then((apiKey) => {
+          // Unknown prefixes are not cached (no memory for garbage keys).
+          if (apiKey) {
+            if (this.byPrefix.size >= API_KEY_CACHE_MAX) this.byPrefix.clear();
+            this.byPrefix.set(prefix, { apiKey, until: Date.now() + API_KEY_CACHE_MS });
+          }
+          return apiKey;
+        })
+        .finally(() => this.lookups.delete(prefix));
+      this.lookups.set(prefix, pending);
+    }
+    return pending;
   }
 }
