@@ -18,7 +18,7 @@ import { markdownTable, renderHtml, renderMarkdown } from './report';
 const USAGE = `usage: npm run ml:evaluate -- (--data <interactions.csv[.gz]> | --completejourney)
   [--split last20|time|random] [--cutoff <ISO date>] [--repeats allowed|excluded|both]
   [--factors 32] [--iterations 10] [--alpha 5] [--regularization 5]
-  [--ease-lambda <λ> (default: tuned over 10, 50, 250)] [--ease-items 2000] [--no-ease] [--out reports] [--backend auto|node|wasm|cpu]`;
+  [--ease-lambda <λ> (default: tuned over 10, 250, 1000)] [--ease-items 2000] [--no-ease] [--out reports] [--backend auto|node|wasm|cpu]`;
 
 export function loadDataset(options: Map<string, string | true>): InteractionDataset {
   if (options.get('completejourney') === true) return completeJourneyInteractions();
@@ -94,8 +94,9 @@ async function main(): Promise<void> {
         kernels,
         step: progressSteps(),
         halfLives: [30, 180, 0],
+        popularityWindows: [30, 60, 90],
         ease: !options.has('no-ease'),
-        easeLambdas: options.has('ease-lambda') ? [params.ease!.lambda] : [10, 50, 250],
+        easeLambdas: options.has('ease-lambda') ? [params.ease!.lambda] : [10, 250, 1000],
       },
     );
     runs.push(run);

@@ -46,7 +46,8 @@ export function renderMarkdown(input: ReportInput): string {
       '',
       `Test users: ${run.testUsers}. Tuned on ${run.validation.split} inside the training part ` +
         `(${run.validation.tried} settings; best validation NDCG@10 ${fmt(run.validation.bestNdcg10)}, ` +
-        `half-life ${run.validation.halfLifeDays ? `${run.validation.halfLifeDays} d` : 'none'}, CF model ${run.validation.cf}; ` +
+        `half-life ${run.validation.halfLifeDays ? `${run.validation.halfLifeDays} d` : 'none'}, ` +
+        `popularity window ${run.validation.popularityWindowDays} d, CF model ${run.validation.cf}; ` +
         `best validation NDCG@10 by CF model: ${Object.entries(run.validation.bestBySource)
           .map(([m, v]) => `${m} ${fmt(v)}`)
           .join(', ')}). Training on ${run.trainInteractions} interactions took ` +

@@ -8,6 +8,7 @@ import {
   type CfModel,
   type ModelEase,
   fitEase,
+  popularityScores,
   type RecommenderParams,
   type TrainedRecommender,
   trainRecommender,
@@ -105,12 +106,23 @@ export function evaluateBlends(
 /**
  * The weight vectors tried on validation (cf, re-buy, popularity), the incumbent first: a
  * weighting replaces it only when strictly better, so ties on small data keep the default.
+ * Popularity goes up to 4× the CF weight: on sparse catalogues CF is best used to reorder the
+ * popular items rather than to replace them. With repeats excluded the re-buy weight changes
+ * nothing (re-buy only scores items the member owns, which are filtered out), so that grid keeps
+ * re-buy at 0 and tries the finer CF/popularity ratios in the same time.
  */
-export function blendGrid(incumbent?: BlendWeights): BlendWeights[] {
+export function blendGrid(
+  incumbent?: BlendWeights,
+  options: { excludeRepeats?: boolean } = {},
+): BlendWeights[] {
   const grid: BlendWeights[] = incumbent ? [incumbent] : [];
+  const rebuys = options.excludeRepeats ? [0] : [0, 0.5, 1, 2];
+  const popularities = options.excludeRepeats
+    ? [0, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4]
+    : [0, 0.1, 0.25, 0.5, 1, 2, 4];
   for (const cf of [0, 0.5, 1])
-    for (const rebuy of [0, 0.5, 1, 2])
-      for (const popularity of [0, 0.1, 0.25, 0.5, 1])
+    for (const rebuy of rebuys)
+      for (const popularity of popularities)
         if (cf + rebuy + popularity > 0) grid.push({ cf, rebuy, popularity });
   return grid;
 }
@@ -142,6 +154,8 @@ export interface EvaluationResult {
     bestNdcg10: number;
     tried: number;
     halfLifeDays: number;
+    /** Days of events the popularity component counts, picked with the weights. */
+    popularityWindowDays: number;
     /** The CF model the blend uses, picked by validation NDCG@10. */
     cf: CfModel;
     /** Best validation NDCG@10 reached with each CF model. */
@@ -173,6 +187,8 @@ export function runEvaluation(
     kernels: DenseKernels;
     step: Step;
     halfLives?: number[];
+    /** Popularity windows tried on validation (default: the base one). */
+    popularityWindows?: number[];
     tuneUsers?: number;
     /** Also train EASE and let validation pick the blend's CF model (default true). */
     ease?: boolean;
@@ -184,11 +200,13 @@ export function runEvaluation(
   const sources: CfModel[] = withEase ? ['ials', 'ease'] : ['ials'];
   const validation = applySplit(split.train, validationSpec);
   const validationTruth = testTruth(validation, options.excludeRepeats);
-  const grid = blendGrid(base.weights);
+  const grid = blendGrid(base.weights, { excludeRepeats: options.excludeRepeats });
+  const windows = options.popularityWindows ?? [base.popularityWindowDays];
   let best = {
     weights: base.weights,
     ndcg: -1,
     halfLifeDays: base.halfLifeDays,
+    popularityWindowDays: base.popularityWindowDays,
     source: 'ials' as CfModel,
   };
   const bestBySource: Partial<Record<CfModel, number>> = {};
@@ -212,39 +230,54 @@ export function runEvaluation(
       { source: 'ials' },
       ...lambdas.map((lambda) => ({ source: 'ease' as const, lambda })),
     ];
-    for (const { source, lambda } of candidates) {
-      if (lambda !== undefined) {
-        let fit = easeFits.get(lambda);
-        if (!fit) {
-          const step = options.step(`tune: fit EASE (λ ${lambda})`);
-          fit = fitEase(trained.matrix, { ...baseEase, lambda });
-          step.done();
-          easeFits.set(lambda, fit);
+    for (const popularityWindowDays of windows) {
+      trained.model.popularity = popularityScores(
+        validation.train,
+        trained.model.itemIndex,
+        trained.model.asOf,
+        popularityWindowDays,
+      );
+      for (const { source, lambda } of candidates) {
+        if (lambda !== undefined) {
+          let fit = easeFits.get(lambda);
+          if (!fit) {
+            const step = options.step(`tune: fit EASE (λ ${lambda})`);
+            fit = fitEase(trained.matrix, { ...baseEase, lambda });
+            step.done();
+            easeFits.set(lambda, fit);
+          }
+          trained.model.ease = fit;
         }
-        trained.model.ease = fit;
+        const label = `${lambda === undefined ? source : `${source} λ ${lambda}`}, popularity ${popularityWindowDays} d`;
+        const tune = options.step(`tune: ${grid.length} weightings (${label})`);
+        const rows = evaluateBlends(trained, validationTruth, grid, {
+          excludeRepeats: options.excludeRepeats,
+          kernels: options.kernels,
+          maxUsers: options.tuneUsers ?? 1500,
+          source,
+          onProgress: (d, t) => tune.tick(d, t),
+        });
+        tune.done();
+        rows.forEach((metrics, g) => {
+          bestBySource[source] = Math.max(bestBySource[source] ?? -1, metrics.ndcg10);
+          if (lambda !== undefined && metrics.ndcg10 > bestLambda.ndcg)
+            bestLambda = { lambda, ndcg: metrics.ndcg10 };
+          if (metrics.ndcg10 > best.ndcg)
+            best = {
+              weights: grid[g],
+              ndcg: metrics.ndcg10,
+              halfLifeDays,
+              popularityWindowDays,
+              source,
+            };
+        });
       }
-      const label = lambda === undefined ? source : `${source} λ ${lambda}`;
-      const tune = options.step(`tune: ${grid.length} blend weightings (${label})`);
-      const rows = evaluateBlends(trained, validationTruth, grid, {
-        excludeRepeats: options.excludeRepeats,
-        kernels: options.kernels,
-        maxUsers: options.tuneUsers ?? 1500,
-        source,
-        onProgress: (d, t) => tune.tick(d, t),
-      });
-      tune.done();
-      rows.forEach((metrics, g) => {
-        bestBySource[source] = Math.max(bestBySource[source] ?? -1, metrics.ndcg10);
-        if (lambda !== undefined && metrics.ndcg10 > bestLambda.ndcg)
-          bestLambda = { lambda, ndcg: metrics.ndcg10 };
-        if (metrics.ndcg10 > best.ndcg)
-          best = { weights: grid[g], ndcg: metrics.ndcg10, halfLifeDays, source };
-      });
     }
   }
   const params: RecommenderParams = {
     ...base,
     halfLifeDays: best.halfLifeDays,
+    popularityWindowDays: best.popularityWindowDays,
     weights: best.weights,
     cf: best.source,
     ease: { ...baseEase, lambda: bestLambda.lambda },
@@ -287,6 +320,30 @@ export function runEvaluation(
     );
     mine.forEach((m, i) => results.push({ ...m, metrics: metrics[i] }));
   }
+  // The popularity baseline is the model's own popularity (the tuned window); the untuned default
+  // window is scored too, so a blend that only wins by its window does not pass for personalisation.
+  if (best.popularityWindowDays !== base.popularityWindowDays) {
+    const model = {
+      ...trained.model,
+      popularity: popularityScores(
+        split.train,
+        trained.model.itemIndex,
+        trained.model.asOf,
+        base.popularityWindowDays,
+      ),
+    };
+    const [metrics] = evaluateBlends({ ...trained, model }, truth, [BASELINES.popularity], {
+      excludeRepeats: options.excludeRepeats,
+      kernels: options.kernels,
+    });
+    const row = {
+      model: `popularity (${base.popularityWindowDays} d)`,
+      weights: BASELINES.popularity,
+      source: 'ials' as CfModel,
+    };
+    models.splice(1, 0, row);
+    results.push({ ...row, metrics });
+  }
   evalStep.done();
   results.sort(
     (a, b) =>
@@ -300,8 +357,9 @@ export function runEvaluation(
       split: validation.description,
       best: best.weights,
       bestNdcg10: best.ndcg,
-      tried: grid.length * (1 + lambdas.length) * (options.halfLives?.length ?? 1),
+      tried: grid.length * (1 + lambdas.length) * (options.halfLives?.length ?? 1) * windows.length,
       halfLifeDays: best.halfLifeDays,
+      popularityWindowDays: best.popularityWindowDays,
       cf: best.source,
       bestBySource,
     },
