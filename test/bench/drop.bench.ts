@@ -277,6 +277,7 @@ async function main(): Promise<void> {
     // warm-up (JIT, pools, scripts) on a drop of its own.
     await hammer(await createDrop(), 2);
     const emptyRoom = await hammer(emptyRoomDrop, DURATION / 2);
+    const emptySellThroughMs = lastGrantedMs;
 
     const viewers = child('viewers');
     await ask(viewers);
@@ -362,7 +363,8 @@ async function main(): Promise<void> {
     );
     console.log(
       `| baseline: same load, empty room: attempts/s, p50 / p99 ms | ` +
-        `${Math.round(emptyRoom.requests.total / (DURATION / 2))}, ${emptyRoom.latency.p50} / ${emptyRoom.latency.p99} |`,
+        `${Math.round(emptyRoom.requests.total / (DURATION / 2))}, ${emptyRoom.latency.p50} / ${emptyRoom.latency.p99} ` +
+        `(sold out after ${(emptySellThroughMs / 1000).toFixed(1)} s) |`,
     );
     console.log(`| HTTP status counts | ${codes} |`);
     console.log(`| units held + sold / stock | ${units.held + units.sold} / ${STOCK} |`);
