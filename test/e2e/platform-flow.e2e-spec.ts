@@ -1,9 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type Socket, io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { createWorkerApp } from '../../apps/worker/src/bootstrap';
 import { type ApiHarness, bootApi, registerMember, seedTenant } from '../support/factories';
 import { waitFor } from '../support/outbox-testing';
+import { SocketClients } from '../support/socket-clients';
 
 interface RegisteredEvent {
   id: string;
@@ -21,7 +22,7 @@ describe('platform flow: sign-up → outbox → worker → socket.io on every ap
   let api: ApiHarness;
   let secondApi: NestFastifyApplication;
   let worker: NestFastifyApplication;
-  const sockets: Socket[] = [];
+  const sockets = new SocketClients();
 
   beforeAll(async () => {
     api = await bootApi({ OUTBOX_POLL_MS: '50' });
@@ -33,25 +34,13 @@ describe('platform flow: sign-up → outbox → worker → socket.io on every ap
   });
 
   afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
+    sockets.closeAll();
     await worker?.close();
     await secondApi?.close();
     await api?.close();
   });
 
-  function connect(url: string, token: string): Promise<Socket> {
-    const socket = io(url, {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    sockets.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('connect_error', reject);
-      socket.once('session', () => resolve(socket));
-    });
-  }
+  const connect = (url: string, token: string) => sockets.connect(url, token);
 
   it('pushes member.registered to the brand staff on both api instances, once, and not to another brand', async () => {
     const brandA = await seedTenant(api, 'flow-a');
