@@ -27,7 +27,14 @@ interface StockEvent {
 
 interface StatusEvent {
   topic: string;
-  payload: { dropId: string; from: string; to: string; at: string; startsAt: string };
+  payload: {
+    dropId: string;
+    from: string;
+    to: string;
+    version: number;
+    at: string;
+    startsAt: string;
+  };
 }
 
 /** Live stock and status changes reaching real socket.io clients of the room. */
@@ -139,7 +146,7 @@ describe('drop live room: stock and state (e2e)', () => {
     const host = await clients.connect(tenant.owner.accessToken);
     expect(await request(host, 'drop:join', { dropId: created.id })).toMatchObject({
       ok: true,
-      drop: { status: 'draft' },
+      drop: { status: 'draft', version: 0 },
     });
     const changes = collect<StatusEvent>(host, 'drop.status_changed');
 
@@ -148,7 +155,7 @@ describe('drop live room: stock and state (e2e)', () => {
     const ack = await request<Ack>(member, 'drop:join', { dropId: created.id });
     expect(ack).toMatchObject({
       ok: true,
-      drop: { status: 'scheduled', startsAt: startsAt.toISOString() },
+      drop: { status: 'scheduled', version: 1, startsAt: startsAt.toISOString() },
     });
     const countdown = Date.parse(startsAt.toISOString()) - Date.parse(ack.serverTime as string);
     expect(countdown).toBeGreaterThan(55_000);
@@ -168,6 +175,8 @@ describe('drop live room: stock and state (e2e)', () => {
       ['scheduled', 'live'],
       ['live', 'ended'],
     ]);
+    // Each push names the version it made, so a client can drop one that arrives late.
+    expect(changes.map((c) => c.payload.version)).toEqual([1, 2, 3]);
     // (The member may also see `scheduled` if it joined before that push arrived.)
     expect(memberChanges.map((c) => c.payload.to).slice(-2)).toEqual(['live', 'ended']);
     expect(changes[1].payload).toMatchObject({

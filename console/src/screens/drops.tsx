@@ -9,6 +9,8 @@ interface DropView {
   title: string;
   hostName: string;
   status: string;
+  /** +1 on every status change: status news with a lower version is older than what we show. */
+  version: number;
   startsAt: string;
   endsAt: string;
 }
@@ -44,6 +46,15 @@ const DONE = {
   end: 'Drop ended: sales are closed and the report is written',
   cancel: 'Drop cancelled: active holds were returned to stock',
 } as const;
+
+/**
+ * The room's status after news of `status` at `version`. Status news arrives by the control
+ * response and by socket pushes, which can overtake each other: older news is dropped.
+ */
+function withStatus(joined: Joined | null, status: string, version: number): Joined | null {
+  if (!joined || version <= joined.drop.version) return joined;
+  return { ...joined, drop: { ...joined.drop, status, version } };
+}
 
 export function DropsScreen({ dropId }: { dropId: string | null }) {
   return dropId ? <ControlRoom dropId={dropId} /> : <DropList />;
@@ -167,12 +178,13 @@ function ControlRoom({ dropId }: { dropId: string }) {
     socket.on('drop.stock', (event: { dropId: string; skus: StockLine[] }) => {
       if (event.dropId === dropId) applyStock(event.skus);
     });
-    socket.on('drop.status_changed', (event: { payload: { dropId: string; to: string } }) => {
-      if (event.payload.dropId !== dropId) return;
-      setJoined((prev) =>
-        prev ? { ...prev, drop: { ...prev.drop, status: event.payload.to } } : prev,
-      );
-    });
+    socket.on(
+      'drop.status_changed',
+      (event: { payload: { dropId: string; to: string; version: number } }) => {
+        if (event.payload.dropId !== dropId) return;
+        setJoined((prev) => withStatus(prev, event.payload.to, event.payload.version));
+      },
+    );
     socket.on('drop.viewers', (event: { dropId: string; viewers: number }) => {
       if (event.dropId === dropId) setViewers(event.viewers);
     });
@@ -202,10 +214,10 @@ function ControlRoom({ dropId }: { dropId: string }) {
   async function control(action: 'schedule' | 'end' | 'cancel') {
     setFailure(null);
     try {
-      const drop = await api<{ status: string }>(`/v1/drops/${dropId}/${action}`, {
+      const drop = await api<{ status: string; version: number }>(`/v1/drops/${dropId}/${action}`, {
         method: 'POST',
       });
-      setJoined((prev) => (prev ? { ...prev, drop: { ...prev.drop, status: drop.status } } : prev));
+      setJoined((prev) => withStatus(prev, drop.status, drop.version));
       setStatus(DONE[action]);
     } catch (e) {
       setFailure(errorText(e));

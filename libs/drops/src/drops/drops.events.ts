@@ -23,6 +23,11 @@ export interface DropStatusChangedPayload extends Record<string, unknown> {
   dropId: string;
   from: string;
   to: string;
+  /**
+   * The drop's version after this change. Pushes can reach a room out of order (each outbox
+   * drainer delivers its own batch), so clients keep the highest version they have seen.
+   */
+  version: number;
   at: string;
   startsAt: string;
   endsAt: string;

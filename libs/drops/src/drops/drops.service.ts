@@ -375,6 +375,7 @@ export class DropsService {
         dropId: id,
         from: drop.status,
         to,
+        version: updated.version,
         at: now.toISOString(),
         startsAt: drop.startsAt.toISOString(),
         endsAt: drop.endsAt.toISOString(),

@@ -19,6 +19,7 @@ export type LiveDrop = Pick<
   | 'hostName'
   | 'streamUrl'
   | 'status'
+  | 'version'
   | 'mode'
   | 'earlyAccessAt'
   | 'startsAt'
@@ -47,6 +48,7 @@ export class DropLiveRepository {
         hostName: drops.hostName,
         streamUrl: drops.streamUrl,
         status: drops.status,
+        version: drops.version,
         mode: drops.mode,
         earlyAccessAt: drops.earlyAccessAt,
         startsAt: drops.startsAt,

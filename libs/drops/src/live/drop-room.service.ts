@@ -12,6 +12,8 @@ export interface RoomDropView {
   hostName: string;
   streamUrl: string | null;
   status: LiveDrop['status'];
+  /** +1 on every status change; compare with `drop.status_changed`'s version. */
+  version: number;
   mode: LiveDrop['mode'];
   earlyAccessAt: string | null;
   startsAt: string;
@@ -92,6 +94,7 @@ export function toDropView(drop: LiveDrop): RoomDropView {
     hostName: drop.hostName,
     streamUrl: drop.streamUrl,
     status: drop.status,
+    version: drop.version,
     mode: drop.mode,
     earlyAccessAt: drop.earlyAccessAt?.toISOString() ?? null,
     startsAt: drop.startsAt.toISOString(),
