@@ -343,4 +343,57 @@ describe('recommender: orders → training → recommendations (e2e)', () => {
       );
     }
   }, 90_000);
+
+  it('answers on the Fastify-level recommendations route as every controller route does', async () => {
+    const path = `/v1/members/${tenant.member.id}/recommendations`;
+    // Request ids: a caller's is echoed; the error body names the same one.
+    const anonymous = await rec().get(path).set('x-request-id', 'recs-trace-1');
+    expectErrorBody(anonymous, 401, 'unauthenticated');
+    expect(anonymous.headers['x-request-id']).toBe('recs-trace-1');
+    expect((anonymous.body as { requestId: string }).requestId).toBe('recs-trace-1');
+    expectErrorBody(await rec().get(path).set('authorization', 'Basic abc'), 401, 'invalid_token');
+    expectErrorBody(await rec().get(path).set('x-api-key', 'lk_nope'), 401);
+    // Members are neither storefronts nor owner/marketer staff.
+    expectErrorBody(
+      await rec().get(path).set('authorization', `Bearer ${tenant.memberTokens.accessToken}`),
+      403,
+    );
+    const badId = await rec()
+      .get('/v1/members/not-a-uuid/recommendations')
+      .set('x-api-key', tenant.apiKey.key);
+    expectErrorBody(badId, 400, 'validation_failed');
+    expect(badId.body).toMatchObject({
+      error: { details: { fields: { id: ['must be a UUID'] } } },
+    });
+    // Every bad query field is named, as the global ValidationPipe names them.
+    const badQuery = await rec()
+      .get(`${path}?limit=0&colour=red`)
+      .set('x-api-key', tenant.apiKey.key);
+    expectErrorBody(badQuery, 400, 'validation_failed');
+    expect(
+      Object.keys(
+        (badQuery.body as { error: { details: { fields: object } } }).error.details.fields,
+      ).sort(),
+    ).toEqual(['colour', 'limit']);
+    // Staff owners (the console's member lookup) and storefronts get the same JSON answer.
+    const staff = await rec()
+      .get(`${path}?limit=3`)
+      .set('authorization', `Bearer ${tenant.owner.accessToken}`)
+      .expect(200);
+    expect(staff.headers['content-type']).toMatch(/^application\/json/);
+    expect(staff.headers['x-request-id']).toEqual(expect.any(String));
+    expect(staff.body).toEqual(await recommendations(tenant.member.id, '?limit=3'));
+    const metrics = await rec().get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/route="\/v1\/members\/:id\/recommendations",status="200"/);
+    expect(metrics.text).toMatch(/route="\/v1\/members\/:id\/recommendations",status="400"/);
+    // The route is documented as its controller decorators would have: schema and security.
+    const doc = (await rec().get('/docs-json').expect(200)).body as {
+      paths: Record<string, { get: { security: object[]; responses: Record<string, unknown> } }>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const operation = doc.paths['/v1/members/{id}/recommendations'].get;
+    expect(operation.security).toEqual([{ 'api-key': [] }, { jwt: [] }]);
+    expect(Object.keys(operation.responses).sort()).toEqual(['200', '400', '401', '403', '404']);
+    expect(doc.components.schemas).toHaveProperty('RecommendationsResponseDto');
+  });
 });

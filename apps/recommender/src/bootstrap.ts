@@ -4,6 +4,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@app/config';
 import { Metrics, configureHttpCommon, createFastifyAdapter } from '@app/common';
 import { RecommenderModule } from './recommender.module';
+import {
+  RECOMMENDATIONS_ROUTE_MODELS,
+  documentRecommendationsRoute,
+  registerRecommendationsRoute,
+} from './recommendations/recommendations.route';
 
 /** Builds the recommender exactly as production runs it; e2e tests call this with their own config. */
 export async function createRecommenderApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -13,6 +18,7 @@ export async function createRecommenderApp(config: AppConfig): Promise<NestFasti
     { bufferLogs: true },
   );
   configureHttpCommon(app, app.get(Metrics));
+  registerRecommendationsRoute(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -25,7 +31,9 @@ export async function createRecommenderApp(config: AppConfig): Promise<NestFasti
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'jwt')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key' }, 'api-key')
       .build(),
+    { extraModels: RECOMMENDATIONS_ROUTE_MODELS },
   );
+  documentRecommendationsRoute(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }
