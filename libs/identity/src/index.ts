@@ -30,6 +30,7 @@ export * from './auth/refresh-tokens.repository';
 export * from './auth/token-claims';
 export * from './auth/tokens.service';
 export * from './http/current-principal.decorator';
+export * from './http/openapi-route-docs';
 export * from './http/parse-uuid.pipe';
 export * from './persistence/keyset';
 

@@ -8,7 +8,13 @@ import {
   ReservationResponseDto,
   ReservationsService,
 } from '@app/drops';
-import { ErrorResponseDto, HttpAuthenticator, ParseUuidPipe } from '@app/identity';
+import {
+  ErrorResponseDto,
+  HttpAuthenticator,
+  ParseUuidPipe,
+  errorResponse,
+  jsonContent,
+} from '@app/identity';
 
 const PATH = '/v1/drops/:id/reservations';
 const MEMBERS_ONLY = { member: true } as const;
@@ -54,11 +60,6 @@ export const RESERVATION_ROUTE_MODELS = [
   ErrorResponseDto,
 ];
 
-const ref = (model: { name: string }) => ({
-  content: { 'application/json': { schema: { $ref: `#/components/schemas/${model.name}` } } },
-});
-const error = (description: string) => ({ description, ...ref(ErrorResponseDto) });
-
 /** Adds the route to the OpenAPI document, as its controller decorators would have. */
 export function documentReservationRoute(document: OpenAPIObject): void {
   document.paths['/v1/drops/{id}/reservations'] = {
@@ -72,16 +73,21 @@ export function documentReservationRoute(document: OpenAPIObject): void {
       parameters: [
         { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
       ],
-      requestBody: { required: true, ...ref(CreateReservationRequestDto) },
+      requestBody: { required: true, ...jsonContent(CreateReservationRequestDto) },
       responses: {
-        '201': { description: 'The hold', ...ref(ReservationResponseDto) },
-        '200': { description: 'A retry: the original reservation', ...ref(ReservationResponseDto) },
-        '400': error('Invalid drop id or body (`validation_failed`)'),
-        '401': error('Missing, expired or invalid credentials'),
-        '403': error('Not a member, or below the early-access tiers'),
-        '404': error('Unknown drop or SKU'),
-        '409': error('Refused: not on sale, sold out, limit reached, active hold, raffle mode'),
-        '429': error('Too many attempts (`drops.reservation_rate_limited`)'),
+        '201': { description: 'The hold', ...jsonContent(ReservationResponseDto) },
+        '200': {
+          description: 'A retry: the original reservation',
+          ...jsonContent(ReservationResponseDto),
+        },
+        '400': errorResponse('Invalid drop id or body (`validation_failed`)'),
+        '401': errorResponse('Missing, expired or invalid credentials'),
+        '403': errorResponse('Not a member, or below the early-access tiers'),
+        '404': errorResponse('Unknown drop or SKU'),
+        '409': errorResponse(
+          'Refused: not on sale, sold out, limit reached, active hold, raffle mode',
+        ),
+        '429': errorResponse('Too many attempts (`drops.reservation_rate_limited`)'),
       },
     },
   };

@@ -3,7 +3,14 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import type { ParameterObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '@app/common';
-import { type AuthPolicy, ErrorResponseDto, HttpAuthenticator, ParseUuidPipe } from '@app/identity';
+import {
+  type AuthPolicy,
+  ErrorResponseDto,
+  HttpAuthenticator,
+  ParseUuidPipe,
+  errorResponse,
+  jsonContent,
+} from '@app/identity';
 import {
   RecommendationsQueryDto,
   RecommendationsResponseDto,
@@ -57,10 +64,6 @@ export function registerRecommendationsRoute(app: NestFastifyApplication): void 
 /** Models the route's documentation refers to, for `SwaggerModule.createDocument`'s extraModels. */
 export const RECOMMENDATIONS_ROUTE_MODELS = [RecommendationsResponseDto, ErrorResponseDto];
 
-const ref = (model: { name: string }) => ({
-  content: { 'application/json': { schema: { $ref: `#/components/schemas/${model.name}` } } },
-});
-const error = (description: string) => ({ description, ...ref(ErrorResponseDto) });
 const queryParameter = (
   name: string,
   schema: Record<string, unknown>,
@@ -106,11 +109,11 @@ export function documentRecommendationsRoute(document: OpenAPIObject): void {
         ),
       ],
       responses: {
-        '200': { description: 'The ranked items', ...ref(RecommendationsResponseDto) },
-        '400': error('Invalid member id or query (`validation_failed`)'),
-        '401': error('Missing, expired or invalid credentials'),
-        '403': error('Neither a storefront API key nor an owner or marketer'),
-        '404': error('Unknown member (or another brand’s)'),
+        '200': { description: 'The ranked items', ...jsonContent(RecommendationsResponseDto) },
+        '400': errorResponse('Invalid member id or query (`validation_failed`)'),
+        '401': errorResponse('Missing, expired or invalid credentials'),
+        '403': errorResponse('Neither a storefront API key nor an owner or marketer'),
+        '404': errorResponse('Unknown member (or another brand’s)'),
       },
     },
   };
