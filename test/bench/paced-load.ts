@@ -13,7 +13,14 @@ export interface PacedJob {
   paths: string[];
   headers: Record<string, string>;
   rate: number;
+  /** Measured seconds. */
   duration: number;
+  /**
+   * Seconds at the same rate before the measured ones, sent but not recorded: the load
+   * generator's JIT and the server's steady state (heap sizing after a different load) are not
+   * what the measurement is about. 0 records from the first request.
+   */
+  warmup?: number;
   connections: number;
 }
 
@@ -37,19 +44,22 @@ export async function pacedLoad(job: PacedJob): Promise<PacedResult> {
   let sent = 0;
   const inFlight = new Set<Promise<void>>();
   const start = performance.now();
-  const total = Math.round(job.rate * job.duration);
+  const unrecorded = Math.round(job.rate * (job.warmup ?? 0));
+  const total = unrecorded + Math.round(job.rate * job.duration);
   const send = (scheduledAt: number) => {
     const path = job.paths[sent % job.paths.length];
+    const recorded = sent >= unrecorded;
     sent += 1;
     const request = pool
       .request({ method: 'GET', path, headers: job.headers })
       .then(async (res) => {
         await res.body.dump();
+        if (!recorded) return;
         if (res.statusCode < 200 || res.statusCode >= 300) non2xx += 1;
         latencies.push(performance.now() - scheduledAt);
       })
       .catch(() => {
-        errors += 1;
+        if (recorded) errors += 1;
       });
     inFlight.add(request);
     void request.finally(() => inFlight.delete(request));
@@ -66,7 +76,7 @@ export async function pacedLoad(job: PacedJob): Promise<PacedResult> {
     }, TICK_MS);
   });
   await Promise.all(inFlight);
-  const elapsed = (performance.now() - start) / 1000;
+  const elapsed = (performance.now() - start) / 1000 - (job.warmup ?? 0);
   await pool.close();
   latencies.sort((a, b) => a - b);
   const at = (p: number) =>

@@ -16,7 +16,10 @@
  * recommender-probe.ts into the recommender: GC pauses, loop stalls and queries per measured run),
  * BENCH_PACED_ROUNDS (default 1: rounds of the 1,000 req/s pair — bare Fastify, then the
  * recommender — run back to back, so a noisy stretch of the shared machine hits both),
- * BENCH_COMPARE_MAIN / BENCH_COMPARE_NODE_ARGS (a second recommender measured in the same rounds).
+ * BENCH_COMPARE_MAIN / BENCH_COMPARE_NODE_ARGS (a second recommender measured in the same rounds),
+ * BENCH_PACED_WARMUP (default 2: seconds of each paced run at the same rate before the measured
+ * BENCH_DURATION, not recorded — steady state, not the transition from the previous run; 0
+ * records from the first request, as runs before 2026-12-08 did).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -58,6 +61,7 @@ import {
 
 const ALS_ITERATIONS = Number(process.env.BENCH_ALS_ITERATIONS ?? 5);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 2000);
+const PACED_WARMUP = Number(process.env.BENCH_PACED_WARMUP ?? 2);
 const PACED_ROUNDS = Number(process.env.BENCH_PACED_ROUNDS ?? 1);
 const ROOT = resolve(__dirname, '../..');
 
@@ -142,6 +146,8 @@ interface LoadJob {
   paths: string[];
   headers: Record<string, string>;
   rate?: number;
+  /** Paced jobs only: unrecorded seconds at the rate before the measured ones. */
+  warmup?: number;
   duration: number;
   connections: number;
 }
@@ -183,7 +189,9 @@ function runLoad(job: LoadJob): Promise<{ total: number; result: Result }> {
     child.once('message', (message) => {
       if (job.rate) {
         const paced = message as PacedResult;
-        ok({ total: paced.requests, result: { name: '', ...paced } });
+        // CPU is sampled around the whole job, warm-up included.
+        const warmupRequests = Math.round((job.rate ?? 0) * (job.warmup ?? 0));
+        ok({ total: paced.requests + warmupRequests, result: { name: '', ...paced } });
       } else {
         const result = message as autocannon.Result;
         ok({ total: result.requests.total, result: summarise('', result) });
@@ -353,6 +361,7 @@ function main(): void {
             paths: memberIds.map((id) => `/v1/members/${id}/recommendations?limit=10`),
             headers: { 'x-api-key': key },
             rate,
+            warmup: PACED_WARMUP,
             duration: DURATION,
             connections: CONNECTIONS,
           };
@@ -379,6 +388,7 @@ function main(): void {
               paths: ['/health'],
               headers: {},
               rate: 1000,
+              warmup: PACED_WARMUP,
               duration: DURATION,
               connections: CONNECTIONS,
             })
