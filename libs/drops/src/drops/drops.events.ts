@@ -24,8 +24,9 @@ export interface DropStatusChangedPayload extends Record<string, unknown> {
   from: string;
   to: string;
   /**
-   * The drop's version after this change. Pushes can reach a room out of order (each outbox
-   * drainer delivers its own batch), so clients keep the highest version they have seen.
+   * The drop's version after this change. Pushes can reach a room out of order (the outbox
+   * drainer delivers a batch's messages concurrently, and retries; ADR 0006), so clients keep
+   * the highest version they have seen.
    */
   version: number;
   at: string;
