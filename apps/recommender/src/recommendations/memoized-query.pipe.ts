@@ -12,8 +12,10 @@ const MAX_ENTRIES = 1_000;
  * transform, same errors (which are not memoised) — and the DTO handed out is frozen because
  * requests share it.
  *
- * Use with a parameter typed by an interface (so the global ValidationPipe, which skips `Object`,
- * does not validate it a second time) and document the query with `@ApiQuery({ type: dto })`.
+ * The recommendations route (a Fastify-level route, ADR 0026) calls it directly. On a controller,
+ * use it with a parameter typed by an interface (so the global ValidationPipe, which skips
+ * `Object`, does not validate it a second time) and document the query with
+ * `@ApiQuery({ type: dto })`.
  */
 export class MemoizedQueryPipe<T extends object> implements PipeTransform<unknown, Promise<T>> {
   private readonly pipe: ValidationPipe = createValidationPipe();
