@@ -182,6 +182,20 @@ describe('drop live room (e2e)', () => {
       .from(moderationCases)
       .where(eq(moderationCases.targetId, heldId));
     expect(heldCase).toMatchObject({ targetType: 'chat_message', reason: 'held', status: 'open' });
+    // The moderation queue shows the held message's text, so a moderator can judge it.
+    const queue = await api
+      .http()
+      .get('/v1/moderation/queue?reason=held')
+      .set('authorization', `Bearer ${tenant.owner.accessToken}`)
+      .expect(200);
+    expect(
+      (queue.body as { items: { targetId: string }[] }).items.find((i) => i.targetId === heldId),
+    ).toMatchObject({
+      targetType: 'chat_message',
+      content: { text: 'add me on wechat', truncated: false, status: 'held', postId: null },
+      author: { id: tenant.member.id },
+      community: null,
+    });
 
     // A bucket holds at most 5 tokens: of 8 messages at once, 3 or more are refused.
     const burst = await Promise.all(

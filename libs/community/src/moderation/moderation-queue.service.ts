@@ -6,10 +6,10 @@ import { ModerationCommunityNotFoundError } from './moderation.errors';
 import {
   type CaseReason,
   type ContentStatus,
-  type ContentTargetType,
   type ModerationCase,
   ModerationRepository,
   type ModerationTarget,
+  type ModerationTargetType,
   type ReportReason,
 } from './moderation.repository';
 
@@ -78,12 +78,15 @@ export class ModerationQueueService {
   }
 
   private async withContext(brandId: string, cases: ModerationCase[]): Promise<QueueItem[]> {
-    const idsOf = (type: ContentTargetType) =>
+    const idsOf = (type: ModerationTargetType) =>
       cases.filter((c) => c.targetType === type).map((c) => c.targetId);
-    const targets = new Map<string, ModerationTarget>();
+    const targets = new Map<string, Pick<ModerationTarget, 'text' | 'status' | 'postId'>>();
     for (const type of ['post', 'comment', 'review'] as const)
       for (const target of await this.repo.findTargets(brandId, type, idsOf(type)))
         targets.set(`${type}:${target.id}`, target);
+    // Drop chat: held and flagged live-room messages (acted on from the drop's control room).
+    for (const message of await this.repo.chatMessages(brandId, idsOf('chat_message')))
+      targets.set(`chat_message:${message.id}`, { ...message, postId: null });
     const unique = (values: (string | null)[]) =>
       [...new Set(values)].filter((v): v is string => v !== null);
     const [authors, communities, reasons, rules] = await Promise.all([

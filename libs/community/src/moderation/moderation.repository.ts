@@ -8,6 +8,7 @@ import {
   communityMembers,
   communitySanctions,
   contentReports,
+  dropChatMessages,
   members,
   moderationActions,
   moderationCases,
@@ -396,6 +397,33 @@ export class ModerationRepository {
    * time. A review's shared post (posts.review_id) follows it; the shared posts are returned so
    * their community feeds can be told.
    */
+  /**
+   * Drop chat messages named by moderation cases, with the status a moderator reads: a message
+   * the screening held is stored as 'deleted' without a deletion time (ADR 0015), so it shows as
+   * 'held'; one a moderator deleted shows as 'removed'.
+   */
+  async chatMessages(
+    brandId: string,
+    ids: string[],
+    tx?: Executor,
+  ): Promise<{ id: string; text: string; status: ContentStatus }[]> {
+    if (!ids.length) return [];
+    const rows = await this.ex(tx)
+      .select({
+        id: dropChatMessages.id,
+        text: dropChatMessages.body,
+        status: dropChatMessages.status,
+        deletedAt: dropChatMessages.deletedAt,
+      })
+      .from(dropChatMessages)
+      .where(and(eq(dropChatMessages.brandId, brandId), inArray(dropChatMessages.id, ids)));
+    return rows.map((r) => ({
+      id: r.id,
+      text: r.text,
+      status: r.status === 'published' ? 'published' : r.deletedAt ? 'removed' : 'held',
+    }));
+  }
+
   async setTargetStatus(
     brandId: string,
     targetType: ContentTargetType,
