@@ -294,6 +294,107 @@ describe('drop live room (e2e)', () => {
     });
   });
 
+  it('chat cases in the moderation queue: held ones removed or dismissed there, a flagged one closed by the room delete', async () => {
+    const tenant = await seedTenant(api, 'live-chat-queue');
+    const owner = `Bearer ${tenant.owner.accessToken}`;
+    for (const [pattern, action] of [
+      ['wechat', 'hold'],
+      ['discount', 'flag'],
+    ]) {
+      await api
+        .http()
+        .post('/v1/moderation/rules')
+        .set('authorization', owner)
+        .send({ name: pattern, match: 'keyword', pattern, action })
+        .expect(201);
+    }
+    const drop = await insertLiveDrop(api.db, tenant.brandId);
+    const chatter = await clients.connect(tenant.memberTokens.accessToken);
+    const staff = await clients.connect(tenant.owner.accessToken);
+    for (const socket of [chatter, staff]) await request(socket, 'drop:join', { dropId: drop.id });
+    const say = async (body: string, status: 'held' | 'published') => {
+      const ack = await request<Ack>(chatter, 'drop:chat', { dropId: drop.id, body });
+      expect(ack).toMatchObject({ ok: true, status });
+      return (ack.message as { id: string }).id;
+    };
+    const removedId = await say('add me on wechat', 'held');
+    const dismissedId = await say('wechat me later', 'held');
+    const flaggedId = await say('discount code in my bio', 'published');
+
+    const decide = (action: string, targetId: string, caseId?: string) =>
+      api
+        .http()
+        .post('/v1/moderation/actions')
+        .set('authorization', owner)
+        .send({ action, targetType: 'chat_message', targetId, caseId, reason: `${action} chat` });
+    const caseOf = async (targetId: string) =>
+      (
+        await api.db.db
+          .select()
+          .from(moderationCases)
+          .where(
+            and(
+              eq(moderationCases.brandId, tenant.brandId),
+              eq(moderationCases.targetId, targetId),
+            ),
+          )
+      )[0];
+    const messageOf = async (id: string) =>
+      (await api.db.db.select().from(dropChatMessages).where(eq(dropChatMessages.id, id)))[0];
+
+    // Held: live chat is not replayed late, so approving is refused; remove takes it down.
+    expectErrorBody(await decide('approve', removedId), 409, 'moderation_action_not_allowed');
+    const removedCase = await caseOf(removedId);
+    const removed = await decide('remove', removedId, removedCase.id).expect(201);
+    expect(removed.body).toMatchObject({ action: 'remove', caseId: removedCase.id });
+    expect(await caseOf(removedId)).toMatchObject({ status: 'resolved', resolution: 'remove' });
+    expect(await messageOf(removedId)).toMatchObject({
+      status: 'deleted',
+      deletedAt: expect.any(Date),
+    });
+    expectErrorBody(await decide('remove', removedId), 409, 'moderation_action_not_allowed');
+
+    // Dismiss closes the case and leaves the message hidden; a second dismiss has no case.
+    await decide('dismiss', dismissedId).expect(201);
+    expect(await caseOf(dismissedId)).toMatchObject({ status: 'resolved', resolution: 'dismiss' });
+    expect(await messageOf(dismissedId)).toMatchObject({ status: 'deleted', deletedAt: null });
+    expectErrorBody(await decide('dismiss', dismissedId), 409, 'moderation_no_open_case');
+
+    // Flagged and published: deleted from the control room, which closes its case.
+    expectErrorBody(await decide('remove', flaggedId), 409, 'moderation_chat_message_in_room');
+    const flaggedCase = await caseOf(flaggedId);
+    expect(flaggedCase).toMatchObject({ reason: 'flagged', status: 'open' });
+    expect(
+      await request(staff, 'drop:chat:delete', { dropId: drop.id, messageId: flaggedId }),
+    ).toEqual({ ok: true });
+    expect(await caseOf(flaggedId)).toMatchObject({
+      status: 'resolved',
+      resolution: 'delete_message',
+    });
+    const [deletion] = await api.db.db
+      .select()
+      .from(moderationActions)
+      .where(
+        and(
+          eq(moderationActions.brandId, tenant.brandId),
+          eq(moderationActions.targetId, flaggedId),
+        ),
+      );
+    expect(deletion).toMatchObject({ action: 'delete_message', caseId: flaggedCase.id });
+
+    const queue = await api
+      .http()
+      .get('/v1/moderation/queue')
+      .set('authorization', owner)
+      .expect(200);
+    expect((queue.body as { items: unknown[] }).items).toEqual([]);
+    expectErrorBody(
+      await decide('dismiss', '00000000-0000-4000-8000-000000000000'),
+      404,
+      'moderation_target_not_found',
+    );
+  });
+
   it('announcements: staff post, pushed through the outbox, pinned in the join ack, listed', async () => {
     const tenant = await seedTenant(api, 'live-ann');
     const drop = await insertLiveDrop(api.db, tenant.brandId);

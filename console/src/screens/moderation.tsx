@@ -54,21 +54,21 @@ export function ModerationScreen() {
           setStatus(`Muted ${item.author.name ?? item.author.id} for 24 h`);
           return;
         }
-        if (item.targetType === 'chat_message')
-          throw new Error('Moderate drop chat in the drop control room');
+        // Live chat is not replayed late: approving a chat message closes its case (dismiss).
+        const decision =
+          item.targetType === 'chat_message' && action === 'approve' ? 'dismiss' : action;
         await api('/v1/moderation/actions', {
           method: 'POST',
           body: {
-            action,
+            action: decision,
             targetType: item.targetType,
             targetId: item.targetId,
             caseId: item.caseId,
             reason: why,
           },
         });
-        setStatus(
-          `${action === 'approve' ? 'Approved' : 'Removed'} ${item.targetType} by ${item.author.name ?? 'member'}`,
-        );
+        const done = { approve: 'Approved', dismiss: 'Dismissed', remove: 'Removed' }[decision];
+        setStatus(`${done} ${item.targetType} by ${item.author.name ?? 'member'}`);
         setReason('');
         reload();
       } catch (e) {

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Page } from '@app/common';
-import { DatabaseClient } from '@app/db';
+import { DatabaseClient, type Transaction } from '@app/db';
 import { decodePosition, keysetPage, pageSize } from '@app/identity';
 import { type OutboxMessageInput, OutboxPublisher } from '@app/outbox';
 import { ModerationAccessService, type ModeratorActor } from './moderation-access.service';
 import {
   ActionNotAllowedError,
+  ChatMessageInRoomError,
   ModerationCaseNotFoundError,
   ModerationTargetNotFoundError,
   NoOpenCaseError,
@@ -20,13 +21,15 @@ import {
 import {
   type ContentTargetType,
   type ModerationActionRow,
+  type ModerationCase,
   ModerationRepository,
 } from './moderation.repository';
-import { type ContentAction, nextStatus } from './moderation-transitions';
+import { type ContentAction, nextChatStatus, nextStatus } from './moderation-transitions';
 
 export interface ContentDecision {
   action: ContentAction;
-  targetType: ContentTargetType;
+  /** Drop chat messages take `dismiss`, and `remove` while held (`nextChatStatus`). */
+  targetType: ContentTargetType | 'chat_message';
   targetId: string;
   /** When given, it must be the target's open case. */
   caseId?: string;
@@ -48,24 +51,16 @@ export class ModerationActionsService {
 
   decide(actor: ModeratorActor, input: ContentDecision): Promise<ModerationActionRow> {
     const { brandId } = actor;
+    const { targetType } = input;
+    if (targetType === 'chat_message') return this.decideChat(actor, input);
     return this.client.transaction(async (tx) => {
       // Target row first, then its case: the same lock order as content writes (A, B).
-      const target = await this.repo.findTarget(brandId, input.targetType, input.targetId, tx, {
+      const target = await this.repo.findTarget(brandId, targetType, input.targetId, tx, {
         forUpdate: true,
       });
       if (!target) throw new ModerationTargetNotFoundError();
       await this.access.assertCanModerate(actor, target.communityId, tx);
-      const openCase = await this.repo.findOpenCaseForUpdate(
-        brandId,
-        input.targetType,
-        input.targetId,
-        tx,
-      );
-      if (input.caseId && openCase?.id !== input.caseId) {
-        const named = await this.repo.findCase(brandId, input.caseId, tx);
-        if (!named || named.targetId !== target.id) throw new ModerationCaseNotFoundError();
-        throw new NoOpenCaseError();
-      }
+      const openCase = await this.openCaseOf(actor, input, tx);
       const to = nextStatus(input.action, target.status);
       if (to === undefined) throw new ActionNotAllowedError(input.action, target.status);
       if (input.action === 'dismiss' && !openCase) throw new NoOpenCaseError();
@@ -126,6 +121,75 @@ export class ModerationActionsService {
       );
       return row;
     });
+  }
+
+  /**
+   * A drop chat message's case (ADR 0015): `dismiss` closes it, `remove` takes a held message
+   * down. No author notice and no reward event: chat earns nothing, and the author was told at
+   * once that the message was held. Staff see the decision on their feed like any other.
+   */
+  private decideChat(actor: ModeratorActor, input: ContentDecision): Promise<ModerationActionRow> {
+    const { brandId } = actor;
+    return this.client.transaction(async (tx) => {
+      // Message row first, then its case: the same lock order as the room's delete.
+      const [message] = await this.repo.chatMessages(brandId, [input.targetId], tx, {
+        forUpdate: true,
+      });
+      if (!message) throw new ModerationTargetNotFoundError();
+      await this.access.assertCanModerate(actor, null, tx);
+      const openCase = await this.openCaseOf(actor, input, tx);
+      const to = nextChatStatus(input.action, message.status);
+      if (to === undefined) {
+        if (input.action === 'remove' && message.status === 'published')
+          throw new ChatMessageInRoomError();
+        throw new ActionNotAllowedError(input.action, message.status);
+      }
+      if (input.action === 'dismiss' && !openCase) throw new NoOpenCaseError();
+      if (to === 'removed') await this.repo.removeHeldChatMessage(brandId, message.id, tx);
+      const row = await this.repo.insertAction(
+        brandId,
+        {
+          action: input.action,
+          targetType: 'chat_message',
+          targetId: message.id,
+          communityId: null,
+          memberId: message.memberId,
+          caseId: openCase?.id ?? null,
+          reason: input.reason,
+          until: null,
+          actorType: actor.type,
+          actorId: actor.id,
+        },
+        tx,
+      );
+      if (openCase) await this.repo.resolveCase(brandId, openCase.id, input.action, tx);
+      await this.outbox.publish(
+        tx,
+        brandId,
+        moderationDecidedMessage(brandId, row, to ?? message.status),
+      );
+      return row;
+    });
+  }
+
+  /** The target's open case, locked; a `caseId` that names another (or a closed) one is refused. */
+  private async openCaseOf(
+    actor: ModeratorActor,
+    input: ContentDecision,
+    tx: Transaction,
+  ): Promise<ModerationCase | null> {
+    const openCase = await this.repo.findOpenCaseForUpdate(
+      actor.brandId,
+      input.targetType,
+      input.targetId,
+      tx,
+    );
+    if (input.caseId && openCase?.id !== input.caseId) {
+      const named = await this.repo.findCase(actor.brandId, input.caseId, tx);
+      if (!named || named.targetId !== input.targetId) throw new ModerationCaseNotFoundError();
+      throw new NoOpenCaseError();
+    }
+    return openCase;
   }
 
   /** The audit trail, newest first; community moderators see their communities' rows only. */

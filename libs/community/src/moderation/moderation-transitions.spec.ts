@@ -1,4 +1,4 @@
-import { nextStatus } from './moderation-transitions';
+import { nextChatStatus, nextStatus } from './moderation-transitions';
 
 describe('content action transitions', () => {
   it('approves held or hidden content into published', () => {
@@ -22,5 +22,16 @@ describe('content action transitions', () => {
       expect(nextStatus(action, 'deleted')).toBeUndefined();
     expect(nextStatus('dismiss', 'deleted')).toBeNull();
     expect(nextStatus('dismiss', 'held')).toBeUndefined();
+  });
+
+  it('drop chat: dismiss closes any case, remove only takes a held message down, nothing publishes', () => {
+    for (const status of ['held', 'published', 'removed'] as const)
+      expect(nextChatStatus('dismiss', status)).toBeNull();
+    expect(nextChatStatus('remove', 'held')).toBe('removed');
+    expect(nextChatStatus('remove', 'published')).toBeUndefined();
+    expect(nextChatStatus('remove', 'removed')).toBeUndefined();
+    for (const action of ['approve', 'hide', 'restore'] as const)
+      for (const status of ['held', 'published', 'removed'] as const)
+        expect(nextChatStatus(action, status)).toBeUndefined();
   });
 });

@@ -34,3 +34,27 @@ export function nextStatus(
   if (!rule.from.includes(from)) return undefined;
   return rule.to;
 }
+
+/**
+ * Drop chat messages in the queue (ADR 0015): live chat is not replayed late, so a held message
+ * is never published afterwards. `dismiss` closes the case and leaves the message as it is
+ * (held, published or removed); `remove` takes a held message down for good. A published message
+ * is deleted from the drop's control room, which also takes it off viewers' screens. Anything
+ * else is not allowed.
+ */
+const CHAT_TRANSITIONS: Partial<
+  Record<ContentAction, { from: readonly ContentStatus[]; to: ContentStatus | null }>
+> = {
+  dismiss: { from: ['held', 'published', 'removed'], to: null },
+  remove: { from: ['held'], to: 'removed' },
+};
+
+/** `nextStatus` for a drop chat message. */
+export function nextChatStatus(
+  action: ContentAction,
+  from: ContentStatus,
+): ContentStatus | null | undefined {
+  const rule = CHAT_TRANSITIONS[action];
+  if (!rule?.from.includes(from)) return undefined;
+  return rule.to;
+}

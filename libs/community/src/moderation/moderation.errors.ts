@@ -17,6 +17,7 @@ export enum ModerationErrorCode {
   NotCommunityModerator = 'moderation_not_community_moderator',
   NoOpenCase = 'moderation_no_open_case',
   NoActiveSanction = 'moderation_no_active_sanction',
+  ChatMessageInRoom = 'moderation_chat_message_in_room',
 }
 
 /**
@@ -143,6 +144,17 @@ export class NoActiveSanctionError extends DomainError {
       ErrorKind.Conflict,
       `The member has no active ${kind} in this community`,
       { kind },
+    );
+  }
+}
+
+/** A published drop chat message is deleted from the drop's control room (it tells the room). */
+export class ChatMessageInRoomError extends DomainError {
+  constructor() {
+    super(
+      ModerationErrorCode.ChatMessageInRoom,
+      ErrorKind.Conflict,
+      "Delete a published chat message from its drop's control room, which also removes it from viewers' screens; dismiss closes the case",
     );
   }
 }

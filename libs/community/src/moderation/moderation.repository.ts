@@ -36,6 +36,15 @@ export type Sanction = typeof communitySanctions.$inferSelect;
 export type SanctionKind = Sanction['kind'];
 export type ReportReason = ContentReport['reason'];
 
+/** A drop chat message as moderation sees it. */
+export interface ModeratedChatMessage {
+  id: string;
+  dropId: string;
+  memberId: string;
+  text: string;
+  status: ContentStatus;
+}
+
 /** A post, comment or review as moderation sees it. */
 export interface ModerationTarget {
   targetType: ContentTargetType;
@@ -406,22 +415,40 @@ export class ModerationRepository {
     brandId: string,
     ids: string[],
     tx?: Executor,
-  ): Promise<{ id: string; text: string; status: ContentStatus }[]> {
+    options: { forUpdate?: boolean } = {},
+  ): Promise<ModeratedChatMessage[]> {
     if (!ids.length) return [];
-    const rows = await this.ex(tx)
+    const query = this.ex(tx)
       .select({
         id: dropChatMessages.id,
+        dropId: dropChatMessages.dropId,
+        memberId: dropChatMessages.memberId,
         text: dropChatMessages.body,
         status: dropChatMessages.status,
         deletedAt: dropChatMessages.deletedAt,
       })
       .from(dropChatMessages)
       .where(and(eq(dropChatMessages.brandId, brandId), inArray(dropChatMessages.id, ids)));
-    return rows.map((r) => ({
-      id: r.id,
-      text: r.text,
-      status: r.status === 'published' ? 'published' : r.deletedAt ? 'removed' : 'held',
+    const rows = options.forUpdate ? await query.for('update') : await query;
+    return rows.map(({ deletedAt, ...r }) => ({
+      ...r,
+      status: r.status === 'published' ? 'published' : deletedAt ? 'removed' : 'held',
     }));
+  }
+
+  /** Takes a held chat message down for good (it stays 'deleted', now with a deletion time). */
+  async removeHeldChatMessage(brandId: string, id: string, tx: Executor): Promise<void> {
+    await tx
+      .update(dropChatMessages)
+      .set({ deletedAt: new Date() })
+      .where(
+        and(
+          eq(dropChatMessages.brandId, brandId),
+          eq(dropChatMessages.id, id),
+          eq(dropChatMessages.status, 'deleted'),
+          sql`${dropChatMessages.deletedAt} is null`,
+        ),
+      );
   }
 
   async setTargetStatus(

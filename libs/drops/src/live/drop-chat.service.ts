@@ -112,7 +112,10 @@ export class DropChatService {
     return { status: held ? 'held' : 'published', message };
   }
 
-  /** Deletes a published message (audited) and tells the room; deleting it again is a no-op. */
+  /**
+   * Deletes a published message (audited; its open moderation case, if it was flagged, is
+   * resolved) and tells the room; deleting it again is a no-op.
+   */
   async delete(principal: RoomPrincipal, dropId: string, messageId: string): Promise<void> {
     this.assertModerator(principal);
     const { brandId } = principal;
@@ -120,6 +123,15 @@ export class DropChatService {
     if (!message) throw new ChatMessageNotFoundError();
     const deleted = await this.db.transaction(async (tx) => {
       if (!(await this.repo.deleteChatMessage(brandId, messageId, tx))) return false;
+      // A flagged message's case is decided by the deletion (message row, then case: the queue's
+      // lock order too).
+      const openCase = await this.moderation.findOpenCaseForUpdate(
+        brandId,
+        'chat_message',
+        messageId,
+        tx,
+      );
+      if (openCase) await this.moderation.resolveCase(brandId, openCase.id, 'delete_message', tx);
       await this.moderation.insertAction(
         brandId,
         {
@@ -128,7 +140,7 @@ export class DropChatService {
           targetId: messageId,
           communityId: null,
           memberId: message.memberId,
-          caseId: null,
+          caseId: openCase?.id ?? null,
           reason: `drop ${dropId}: chat message deleted`,
           until: null,
           actorType: principal.type,

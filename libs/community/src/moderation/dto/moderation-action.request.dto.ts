@@ -3,7 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'cla
 import { CONTENT_ACTIONS } from '../moderation-transitions';
 import { MAX_SANCTION_MINUTES } from '../sanctions.service';
 
-const TARGETS = ['post', 'comment', 'review'] as const;
+const TARGETS = ['post', 'comment', 'review', 'chat_message'] as const;
 const SANCTIONS = ['mute', 'ban'] as const;
 
 export class ContentActionRequestDto {
@@ -11,7 +11,9 @@ export class ContentActionRequestDto {
     enum: CONTENT_ACTIONS,
     description:
       'approve: held/hidden → published (first approval fires the reward); hide; remove (reward ' +
-      'reversed); restore: hidden/removed → published (no new reward); dismiss: close the case',
+      'reversed); restore: hidden/removed → published (no new reward); dismiss: close the case. ' +
+      'Drop chat messages take dismiss, and remove while held (a published one is deleted from ' +
+      'the drop control room)',
   })
   @IsIn(CONTENT_ACTIONS)
   action!: (typeof CONTENT_ACTIONS)[number];
