@@ -25,7 +25,9 @@ export interface PacedJob {
 }
 
 export interface PacedResult {
+  /** Recorded requests (the warm-up's are in `warmupRequests`). */
   requests: number;
+  warmupRequests: number;
   rps: number;
   p50: number;
   p99: number;
@@ -85,6 +87,7 @@ export async function pacedLoad(job: PacedJob): Promise<PacedResult> {
       : 0;
   return {
     requests: latencies.length,
+    warmupRequests: unrecorded,
     rps: Math.round(latencies.length / elapsed),
     p50: Math.round(at(0.5) * 10) / 10,
     p99: Math.round(at(0.99) * 10) / 10,

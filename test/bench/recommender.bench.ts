@@ -190,8 +190,7 @@ function runLoad(job: LoadJob): Promise<{ total: number; result: Result }> {
       if (job.rate) {
         const paced = message as PacedResult;
         // CPU is sampled around the whole job, warm-up included.
-        const warmupRequests = Math.round((job.rate ?? 0) * (job.warmup ?? 0));
-        ok({ total: paced.requests + warmupRequests, result: { name: '', ...paced } });
+        ok({ total: paced.requests + paced.warmupRequests, result: { name: '', ...paced } });
       } else {
         const result = message as autocannon.Result;
         ok({ total: result.requests.total, result: summarise('', result) });

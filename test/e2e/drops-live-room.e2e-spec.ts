@@ -54,6 +54,17 @@ describe('drop live room (e2e)', () => {
     return { id: member.id, token: (await loginMember(api, slug, member.email)).accessToken };
   }
 
+  /** The brand's keyword moderation rules, one per pattern, with the given action. */
+  async function keywordRules(owner: string, rules: Record<string, string>): Promise<void> {
+    for (const [pattern, action] of Object.entries(rules))
+      await api
+        .http()
+        .post('/v1/moderation/rules')
+        .set('authorization', owner)
+        .send({ name: pattern, match: 'keyword', pattern, action })
+        .expect(201);
+  }
+
   it('join acks the drop, its stock, the server time and the viewers; presence follows joins and leaves', async () => {
     const tenant = await seedTenant(api, 'live-join');
     const drop = await insertLiveDrop(api.db, tenant.brandId, {
@@ -138,17 +149,7 @@ describe('drop live room (e2e)', () => {
   it('chat: published to the room and counted; blocked refused; held kept for moderators; not-joined, staff and bursts refused', async () => {
     const tenant = await seedTenant(api, 'live-chat');
     const owner = `Bearer ${tenant.owner.accessToken}`;
-    for (const [pattern, action] of [
-      ['scalper', 'block'],
-      ['wechat', 'hold'],
-    ]) {
-      await api
-        .http()
-        .post('/v1/moderation/rules')
-        .set('authorization', owner)
-        .send({ name: pattern, match: 'keyword', pattern, action })
-        .expect(201);
-    }
+    await keywordRules(owner, { scalper: 'block', wechat: 'hold' });
     const drop = await insertLiveDrop(api.db, tenant.brandId);
     const chatter = await clients.connect(tenant.memberTokens.accessToken);
     const viewer = await clients.connect((await memberToken(tenant.slug)).token);
@@ -297,17 +298,7 @@ describe('drop live room (e2e)', () => {
   it('chat cases in the moderation queue: held ones removed or dismissed there, a flagged one closed by the room delete', async () => {
     const tenant = await seedTenant(api, 'live-chat-queue');
     const owner = `Bearer ${tenant.owner.accessToken}`;
-    for (const [pattern, action] of [
-      ['wechat', 'hold'],
-      ['discount', 'flag'],
-    ]) {
-      await api
-        .http()
-        .post('/v1/moderation/rules')
-        .set('authorization', owner)
-        .send({ name: pattern, match: 'keyword', pattern, action })
-        .expect(201);
-    }
+    await keywordRules(owner, { wechat: 'hold', discount: 'flag' });
     const drop = await insertLiveDrop(api.db, tenant.brandId);
     const chatter = await clients.connect(tenant.memberTokens.accessToken);
     const staff = await clients.connect(tenant.owner.accessToken);

@@ -68,23 +68,7 @@ export class ModerationActionsService {
       const sharedPosts = to
         ? await this.repo.setTargetStatus(brandId, target.targetType, target.id, to, tx)
         : [];
-      const row = await this.repo.insertAction(
-        brandId,
-        {
-          action: input.action,
-          targetType: target.targetType,
-          targetId: target.id,
-          communityId: target.communityId,
-          memberId: target.authorId,
-          caseId: openCase?.id ?? null,
-          reason: input.reason,
-          until: null,
-          actorType: actor.type,
-          actorId: actor.id,
-        },
-        tx,
-      );
-      if (openCase) await this.repo.resolveCase(brandId, openCase.id, input.action, tx);
+      const row = await this.record(actor, input, target, openCase, tx);
 
       const status = to ?? target.status;
       const messages: (OutboxMessageInput | null)[] = [
@@ -146,23 +130,13 @@ export class ModerationActionsService {
       }
       if (input.action === 'dismiss' && !openCase) throw new NoOpenCaseError();
       if (to === 'removed') await this.repo.removeHeldChatMessage(brandId, message.id, tx);
-      const row = await this.repo.insertAction(
-        brandId,
-        {
-          action: input.action,
-          targetType: 'chat_message',
-          targetId: message.id,
-          communityId: null,
-          memberId: message.memberId,
-          caseId: openCase?.id ?? null,
-          reason: input.reason,
-          until: null,
-          actorType: actor.type,
-          actorId: actor.id,
-        },
+      const row = await this.record(
+        actor,
+        input,
+        { id: message.id, communityId: null, authorId: message.memberId },
+        openCase,
         tx,
       );
-      if (openCase) await this.repo.resolveCase(brandId, openCase.id, input.action, tx);
       await this.outbox.publish(
         tx,
         brandId,
@@ -170,6 +144,34 @@ export class ModerationActionsService {
       );
       return row;
     });
+  }
+
+  /** The audit row of a decision, and its case resolved by it. */
+  private async record(
+    actor: ModeratorActor,
+    input: ContentDecision,
+    target: { id: string; communityId: string | null; authorId: string },
+    openCase: ModerationCase | null,
+    tx: Transaction,
+  ): Promise<ModerationActionRow> {
+    const row = await this.repo.insertAction(
+      actor.brandId,
+      {
+        action: input.action,
+        targetType: input.targetType,
+        targetId: target.id,
+        communityId: target.communityId,
+        memberId: target.authorId,
+        caseId: openCase?.id ?? null,
+        reason: input.reason,
+        until: null,
+        actorType: actor.type,
+        actorId: actor.id,
+      },
+      tx,
+    );
+    if (openCase) await this.repo.resolveCase(actor.brandId, openCase.id, input.action, tx);
+    return row;
   }
 
   /** The target's open case, locked; a `caseId` that names another (or a closed) one is refused. */

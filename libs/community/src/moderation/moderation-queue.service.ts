@@ -84,7 +84,7 @@ export class ModerationQueueService {
     for (const type of ['post', 'comment', 'review'] as const)
       for (const target of await this.repo.findTargets(brandId, type, idsOf(type)))
         targets.set(`${type}:${target.id}`, target);
-    // Drop chat: held and flagged live-room messages (acted on from the drop's control room).
+    // Drop chat: held and flagged live-room messages (ADR 0015).
     for (const message of await this.repo.chatMessages(brandId, idsOf('chat_message')))
       targets.set(`chat_message:${message.id}`, { ...message, postId: null });
     const unique = (values: (string | null)[]) =>

@@ -14,10 +14,11 @@ export type ContentAction = (typeof CONTENT_ACTIONS)[number];
  * - dismiss: close the case, leave the content (not for held or hidden content, which would then
  *   wait for a decision outside the queue; also clears cases of content its author deleted).
  */
-const TRANSITIONS: Record<
-  ContentAction,
-  { from: readonly ContentStatus[]; to: ContentStatus | null }
-> = {
+type Transitions = Partial<
+  Record<ContentAction, { from: readonly ContentStatus[]; to: ContentStatus | null }>
+>;
+
+const TRANSITIONS: Transitions = {
   approve: { from: ['held', 'hidden'], to: 'published' },
   hide: { from: ['published', 'held'], to: 'hidden' },
   remove: { from: ['published', 'held', 'hidden'], to: 'removed' },
@@ -26,12 +27,16 @@ const TRANSITIONS: Record<
 };
 
 /** The status after `action`, `null` when it leaves the status alone, or `undefined` if not allowed. */
-export function nextStatus(
+export const nextStatus = (action: ContentAction, from: ContentStatus) =>
+  transition(TRANSITIONS, action, from);
+
+function transition(
+  table: Transitions,
   action: ContentAction,
   from: ContentStatus,
 ): ContentStatus | null | undefined {
-  const rule = TRANSITIONS[action];
-  if (!rule.from.includes(from)) return undefined;
+  const rule = table[action];
+  if (!rule?.from.includes(from)) return undefined;
   return rule.to;
 }
 
@@ -42,19 +47,11 @@ export function nextStatus(
  * is deleted from the drop's control room, which also takes it off viewers' screens. Anything
  * else is not allowed.
  */
-const CHAT_TRANSITIONS: Partial<
-  Record<ContentAction, { from: readonly ContentStatus[]; to: ContentStatus | null }>
-> = {
+const CHAT_TRANSITIONS: Transitions = {
   dismiss: { from: ['held', 'published', 'removed'], to: null },
   remove: { from: ['held'], to: 'removed' },
 };
 
 /** `nextStatus` for a drop chat message. */
-export function nextChatStatus(
-  action: ContentAction,
-  from: ContentStatus,
-): ContentStatus | null | undefined {
-  const rule = CHAT_TRANSITIONS[action];
-  if (!rule?.from.includes(from)) return undefined;
-  return rule.to;
-}
+export const nextChatStatus = (action: ContentAction, from: ContentStatus) =>
+  transition(CHAT_TRANSITIONS, action, from);
